@@ -1,0 +1,45 @@
+/*
+ * limits.h - every cap and default of shardcrawl, in one place.
+ *
+ * Every buffer filled from outside the process (network bytes, pipe frames,
+ * files) is bounded by one of the caps below; a value past a cap is an error
+ * reported to the caller, never a reason to grow without limit.  Options on
+ * the command line may lower or raise the defaults (the "DEFAULT" ones), never
+ * the hard caps (the "MAX" ones), which protect the processes themselves.
+ */
+#ifndef SC_LIMITS_H
+#define SC_LIMITS_H
+
+/* URLs */
+#define SC_URL_MAX            8192          /* bytes of one normalized URL */
+#define SC_HOST_MAX           255           /* bytes of one host name (RFC 1035) */
+
+/* HTTP transfers (per transfer, in the shard) */
+#define SC_HEADERS_MAX        (256u << 10)  /* raw response header bytes */
+#define SC_REQUEST_MAX        (64u << 10)   /* raw request header bytes kept */
+#define SC_DEFAULT_MAX_SIZE   (32ull << 20) /* body bytes kept (--max-size) */
+#define SC_PARSE_MAX          (16u << 20)   /* decoded HTML bytes given to the parser */
+#define SC_LINKS_MAX          20000         /* links kept from one page */
+#define SC_DEFAULT_TIMEOUT    60            /* seconds, whole transfer (--timeout) */
+#define SC_DEFAULT_CONNECT_TIMEOUT 15       /* seconds (--connect-timeout) */
+
+/* Frames on the coordinator <-> shard pipes */
+#define SC_FRAME_BODY_MAX     (32u << 20)   /* decoded body of one frame */
+#define SC_FRAME_BLOB_MAX     (1u << 30)    /* raw blob (gzip WARC records) of one frame */
+#define SC_URL_BATCH_MAX      256           /* URLs in one batch frame */
+
+/* Crawl-wide defaults */
+#define SC_DEFAULT_CONCURRENCY 64           /* transfers in flight, all shards (-c) */
+#define SC_DEFAULT_PER_HOST   2             /* transfers in flight per host (--per-host) */
+#define SC_DEFAULT_WARC_MAX   1000000000ull /* bytes before a WARC file rotates */
+#define SC_DEFAULT_USER_AGENT "shardcrawl/0.1 (+https://example.invalid/shardcrawl)"
+#define SC_HEADERS_USER_MAX   64            /* --header options */
+#define SC_MAX_SHARDS         256           /* -j */
+
+/* Coordinator frontier: URLs a shard holds that it has not reported back
+ * (its credit window) and, of those, how many may belong to one host, so a
+ * slow or delayed host cannot take a whole shard's window. */
+#define SC_WINDOW_MIN         64
+#define SC_HOST_WINDOW_MIN    8
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * links.h - link extraction from HTML with libxml2's HTML parser (SAX).
+ *
+ * What counts as a link: a/area href, frame/iframe src, the first
+ * <base href> (which changes the base for every later link), and the URL of
+ * <meta http-equiv="refresh" content="N; url=...">.  Links with
+ * rel="nofollow" (a token of rel, any case) are skipped; a
+ * <meta name="robots"> whose content has the token "nofollow" (or "none")
+ * makes the page yield no links at all.  Each link is resolved against the
+ * base with url_base_resolve(), so only normalized http and https URLs come
+ * out; anything else (mailto:, javascript:, malformed) is dropped.  A URL
+ * that occurs several times on a page is given once.  At most max links are
+ * kept; past that the rest are counted in dropped and result->truncated set.
+ *
+ * The parser never builds a tree (SAX callbacks only), so memory and time do
+ * not grow with nesting depth; it is told never to touch the network.
+ */
+#ifndef SC_LINKS_H
+#define SC_LINKS_H
+
+#include <stddef.h>
+
+#include "common/buf.h"
+
+struct links_slot;
+
+struct links {
+	struct buf urls;        /* normalized URLs, each followed by a NUL */
+	size_t count;           /* URLs in urls */
+	size_t dropped;         /* links past the cap, not kept */
+	int truncated;          /* dropped > 0 */
+	int nofollow;           /* meta robots nofollow seen: no links given */
+
+	/* Private to links.c, kept across links_reset(). */
+	size_t max;             /* most URLs kept, from links_init() */
+	struct links_slot *slots; /* dedup table (open addressing) */
+	size_t nslots;          /* a power of two, or 0 */
+	unsigned gen;           /* slots of another generation are empty */
+};
+
+/*
+ * max: most links kept (0, or more than SC_LINKS_MAX, means SC_LINKS_MAX).
+ * urls is capped at the smaller of max * (SC_URL_MAX + 1) and SC_PARSE_MAX
+ * bytes; a link that does not fit is dropped like one past max.
+ * dropped counts each link past the cap that does not repeat a kept one
+ * (repeats among the dropped links are counted each time: they are not
+ * remembered).  links_reset() empties l and keeps its storage, so one
+ * struct links reused for every page stops allocating once warm.
+ */
+void links_init(struct links *l, size_t max);
+void links_reset(struct links *l);
+void links_release(struct links *l);
+
+/*
+ * Extract the links of an HTML document of len bytes (not NUL-terminated,
+ * may contain NUL bytes, may be malformed) found at page_url (normalized).
+ * The results replace what l held.  Returns 0, or SC_EINVAL when page_url
+ * cannot be parsed (l is then empty).  A document that does not parse yields
+ * the links found before the parser gave up; it is not an error.  Only the
+ * first SC_PARSE_MAX bytes are parsed.  Nothing is printed: libxml2's error
+ * reports are discarded.
+ */
+int links_extract(struct links *l, const char *html, size_t len,
+		  const char *page_url);
+
+/* Iterate: for (const char *u = links_first(l); u; u = links_next(l, u)) */
+const char *links_first(const struct links *l);
+const char *links_next(const struct links *l, const char *u);
+
+#endif

@@ -1,0 +1,154 @@
+#include "common/msg.h"
+#include "common/err.h"
+#include "common/limits.h"
+
+#include <string.h>
+
+/* The largest string of each kind the decoder accepts. */
+#define MSG_STR_MAX  SC_URL_MAX
+#define MSG_ERR_MAX  1024
+
+static int put_cstr(struct buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	return buf_put_str(b, s, strlen(s) + 1);
+}
+
+/* A string put by put_cstr(): checks the length cap and the final NUL. */
+static const char *get_cstr(struct cursor *c, size_t max)
+{
+	size_t n;
+	const char *s = cursor_str(c, &n, max + 1);
+
+	if (!s || n == 0 || s[n - 1] != '\0') {
+		c->err = SC_EPROTO;
+		return NULL;
+	}
+	return s;
+}
+
+int msg_hello_encode(struct buf *b, uint32_t index, uint32_t pid)
+{
+	buf_reset(b);
+	if (buf_put_u32(b, index) || buf_put_u32(b, pid))
+		return SC_ETOOBIG;
+	return 0;
+}
+
+int msg_hello_decode(const void *p, size_t n, uint32_t *index, uint32_t *pid)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	*index = cursor_u32(&c);
+	*pid = cursor_u32(&c);
+	return c.err || c.left ? SC_EPROTO : 0;
+}
+
+void msg_urls_begin(struct buf *b)
+{
+	buf_reset(b);
+	buf_put_u32(b, 0);
+}
+
+uint32_t msg_urls_count(const struct buf *b)
+{
+	struct cursor c;
+
+	cursor_init(&c, b->data, b->len);
+	return cursor_u32(&c);
+}
+
+int msg_urls_add(struct buf *b, const struct msg_url *u)
+{
+	size_t start = b->len;
+	uint32_t count = msg_urls_count(b) + 1;
+
+	if (buf_put_u64(b, u->id) || buf_put_u32(b, u->depth) ||
+	    buf_put_u32(b, u->flags) || put_cstr(b, u->url)) {
+		b->len = start;
+		b->data[start] = '\0';
+		return SC_ETOOBIG;
+	}
+	b->data[0] = count;
+	b->data[1] = count >> 8;
+	b->data[2] = count >> 16;
+	b->data[3] = count >> 24;
+	return 0;
+}
+
+int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n)
+{
+	cursor_init(&it->c, p, n);
+	it->left = cursor_u32(&it->c);
+	/* each entry takes at least 21 bytes: a count larger than that is a lie */
+	if (it->c.err || it->left > it->c.left / 21 + 1)
+		return SC_EPROTO;
+	return (int)it->left;
+}
+
+int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u)
+{
+	if (!it->left)
+		return SC_EPROTO;
+	it->left--;
+	u->id = cursor_u64(&it->c);
+	u->depth = cursor_u32(&it->c);
+	u->flags = cursor_u32(&it->c);
+	u->url = get_cstr(&it->c, MSG_STR_MAX);
+	if (it->c.err || (it->left == 0 && it->c.left))
+		return SC_EPROTO;
+	return 0;
+}
+
+int msg_result_encode(struct buf *b, const struct msg_result *r)
+{
+	buf_reset(b);
+	if (buf_put_u64(b, r->id) || buf_put_u32(b, r->status) ||
+	    buf_put_u32(b, r->fetch_ms) || buf_put_u64(b, r->bytes) ||
+	    buf_put_u32(b, r->flags) || buf_put_u32(b, r->attempts) ||
+	    put_cstr(b, r->content_type) || put_cstr(b, r->digest) ||
+	    put_cstr(b, r->ip) || put_cstr(b, r->error) ||
+	    put_cstr(b, r->location) ||
+	    buf_put_u32(b, r->warc_req_len) || buf_put_u32(b, r->warc_resp_len) ||
+	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
+	    buf_put_str(b, r->links ? r->links : "", r->links_len))
+		return SC_ETOOBIG;
+	return 0;
+}
+
+int msg_result_decode(const void *p, size_t n, struct msg_result *r)
+{
+	struct cursor c;
+	size_t i, count = 0;
+
+	memset(r, 0, sizeof(*r));
+	cursor_init(&c, p, n);
+	r->id = cursor_u64(&c);
+	r->status = cursor_u32(&c);
+	r->fetch_ms = cursor_u32(&c);
+	r->bytes = cursor_u64(&c);
+	r->flags = cursor_u32(&c);
+	r->attempts = cursor_u32(&c);
+	r->content_type = get_cstr(&c, MSG_STR_MAX);
+	r->digest = get_cstr(&c, 64);
+	r->ip = get_cstr(&c, 64);
+	r->error = get_cstr(&c, MSG_ERR_MAX);
+	r->location = get_cstr(&c, MSG_STR_MAX);
+	r->warc_req_len = cursor_u32(&c);
+	r->warc_resp_len = cursor_u32(&c);
+	r->links_dropped = cursor_u32(&c);
+	r->nlinks = cursor_u32(&c);
+	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
+	if (c.err || c.left || r->status > 999)
+		return SC_EPROTO;
+	/* the link block must be exactly nlinks NUL-terminated strings */
+	if (r->links_len && r->links[r->links_len - 1] != '\0')
+		return SC_EPROTO;
+	for (i = 0; i < r->links_len; i++)
+		count += r->links[i] == '\0';
+	if (count != r->nlinks || r->nlinks > SC_LINKS_MAX)
+		return SC_EPROTO;
+	return 0;
+}

@@ -1,0 +1,96 @@
+/*
+ * msg.h - the messages the coordinator and the shards exchange, and their
+ * encoding inside frame bodies (common/frame.h).  This is the one place the
+ * protocol is defined; both sides include it.
+ *
+ *   coordinator -> shard   MSG_URLS    a batch of URLs to fetch
+ *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
+ *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
+ *                                      frame's blob holds its WARC records
+ *
+ * The coordinator closes the shard's input pipe when the crawl is over; the
+ * shard then finishes what it holds and exits.
+ *
+ * Strings are a u32 length and the bytes followed by a NUL (counted in the
+ * length), so a decoded string can be used in place as a C string; the
+ * decoder checks the NUL and the caps.  Decoded structs point into the frame
+ * body and live as long as it does.
+ */
+#ifndef SC_MSG_H
+#define SC_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+
+enum msg_type {
+	MSG_HELLO  = 1,
+	MSG_URLS   = 2,
+	MSG_RESULT = 3,
+	MSG_TYPE_MAX = 3,
+};
+
+/* msg_url.flags */
+#define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached) */
+
+struct msg_url {
+	uint64_t id;            /* the coordinator's handle; returned in the result */
+	uint32_t depth;
+	uint32_t flags;
+	const char *url;        /* normalized */
+};
+
+/* msg_result.flags */
+#define MSG_RES_TRUNCATED  0x01 /* body cut at --max-size */
+#define MSG_RES_LINKS_CUT  0x02 /* more links than the per-page cap */
+#define MSG_RES_NOFOLLOW   0x04 /* meta robots nofollow */
+
+struct msg_result {
+	uint64_t id;
+	uint32_t status;        /* HTTP status; 0 when no response */
+	uint32_t fetch_ms;
+	uint64_t bytes;         /* body bytes received (kept) */
+	uint32_t flags;
+	uint32_t attempts;      /* fetches made for this URL */
+	const char *content_type; /* "" when none */
+	const char *digest;     /* "sha1:..." of the payload, "" when none */
+	const char *ip;
+	const char *error;      /* "" on success */
+	const char *location;   /* normalized redirect target, "" when none */
+	uint32_t warc_req_len;  /* blob = request member, then response member */
+	uint32_t warc_resp_len;
+	uint32_t nlinks;
+	const char *links;      /* nlinks NUL-terminated URLs back to back */
+	size_t links_len;
+	uint32_t links_dropped;
+};
+
+/* HELLO */
+int msg_hello_encode(struct buf *b, uint32_t index, uint32_t pid);
+int msg_hello_decode(const void *p, size_t n, uint32_t *index, uint32_t *pid);
+
+/* URLS: msg_urls_begin() resets b; add entries; msg_urls_end() patches the
+ * count.  Returns 0 or SC_ETOOBIG. */
+void msg_urls_begin(struct buf *b);
+int msg_urls_add(struct buf *b, const struct msg_url *u);
+uint32_t msg_urls_count(const struct buf *b);
+
+/*
+ * Iterate a URLS body: msg_urls_open() checks the header and returns the
+ * count (or a negative error); each msg_urls_get() fills *u and returns 0,
+ * or SC_EPROTO on a malformed entry.
+ */
+struct msg_urls_iter {
+	struct cursor c;
+	uint32_t left;
+};
+int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n);
+int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u);
+
+/* RESULT: encode into b (reset first); links as in struct msg_result. */
+int msg_result_encode(struct buf *b, const struct msg_result *r);
+/* Decode and check; 0 or SC_EPROTO. */
+int msg_result_decode(const void *p, size_t n, struct msg_result *r);
+
+#endif

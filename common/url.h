@@ -1,0 +1,67 @@
+/*
+ * url.h - URL parsing, resolution and normalization, on libcurl's URL API.
+ *
+ * Every URL that enters the frontier is in normal form, so two spellings of
+ * one resource compare equal as strings and hash to one fingerprint:
+ *   - scheme http or https only (anything else: SC_ESCHEME);
+ *   - scheme and host lowercase, a trailing dot of the host dropped,
+ *     international names in punycode;
+ *   - the default port (80 for http, 443 for https) dropped;
+ *   - dot segments removed, an empty path becomes "/";
+ *   - the fragment dropped;
+ *   - percent-encoding normalized: escapes of unreserved characters
+ *     (ALPHA DIGIT - . _ ~) decoded, other escapes in uppercase hex, bytes
+ *     that may not appear raw (space, controls, non-ASCII) escaped;
+ *   - userinfo, query kept (query escapes normalized as above);
+ *   - at most SC_URL_MAX bytes (else SC_ETOOBIG).
+ *
+ * Nothing here is hand-rolled that curl_url() already does: parsing,
+ * relative resolution (RFC 3986 section 5) and dot-segment removal are
+ * libcurl's; this module adds the normalization steps on top.
+ */
+#ifndef SC_URL_H
+#define SC_URL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Normalize an absolute URL.  On success returns 0 and stores a string the
+ * caller owns (free() it) in *out; on failure returns SC_EINVAL (not an
+ * absolute URL), SC_ESCHEME, SC_ENOHOST or SC_ETOOBIG, and *out is NULL.
+ */
+int url_normalize(const char *url, char **out);
+
+/*
+ * A parsed base URL, for resolving the many links of one page without
+ * parsing the page URL again for each.
+ * Lifecycle: url_base_init() -> url_base_set() ... -> url_base_release().
+ */
+struct url_base {
+	void *h;        /* CURLU *, NULL when unset */
+};
+
+void url_base_init(struct url_base *b);
+/* Set or replace the base (an absolute URL); 0 or an error as above. */
+int url_base_set(struct url_base *b, const char *url);
+/* Resolve ref (absolute or relative) against the base and normalize it;
+ * errors and ownership of *out as for url_normalize(). */
+int url_base_resolve(const struct url_base *b, const char *ref, char **out);
+void url_base_release(struct url_base *b);
+
+/* One-shot resolve (parses base each call). */
+int url_resolve(const char *base, const char *ref, char **out);
+
+/*
+ * The host key of a normalized URL: lowercase host, ':' and the port, which
+ * is always explicit ("a.test:80").  Writes a NUL-terminated key of at most
+ * n - 1 bytes into out; returns its length, or SC_EINVAL / SC_ETOOBIG.
+ * The URL must be in normal form: this is a cheap scan, not a parse.
+ */
+int url_host_key(const char *nurl, char *out, size_t n);
+
+/* The host (no port) of a normalized URL, as a pointer into it and a length;
+ * 0 or SC_EINVAL. */
+int url_host(const char *nurl, const char **host, size_t *len);
+
+#endif

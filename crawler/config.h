@@ -1,0 +1,46 @@
+/*
+ * config.h - the settings of one crawl, as the command line gave them.
+ *
+ * Built once by main() (crawler/main.c), read-only afterwards; the
+ * coordinator copies what the shards need into their shard_config.
+ */
+#ifndef SC_CONFIG_H
+#define SC_CONFIG_H
+
+#include <regex.h>
+#include <stdint.h>
+
+enum scope { SCOPE_HOST, SCOPE_DOMAIN, SCOPE_ANY };
+
+struct crawl_config {
+	const char *outdir;
+	int shards;
+	int concurrency;
+	int per_host;
+	long depth;             /* -1: unlimited */
+	uint64_t max_pages;     /* 0: unlimited */
+	enum scope scope;
+	regex_t *allow;
+	int nallow;
+	regex_t *deny;
+	int ndeny;
+	const char *urls_file;  /* NULL, a path, or "-" */
+	char **seeds;
+	int nseeds;
+	const char *user_agent;
+	char **headers;
+	int nheaders;
+	char **resolve;
+	int nresolve;
+	long timeout;
+	long connect_timeout;
+	uint64_t max_size;
+	uint64_t warc_max_size;
+	int warc_level;
+	int insecure;
+	int quiet;
+	int verbose;
+	char *argv_line;        /* the command line, for warcinfo */
+};
+
+#endif

@@ -1,0 +1,960 @@
+#include "crawler/coord.h"
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/frame.h"
+#include "common/json.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "common/msg.h"
+#include "common/seen.h"
+#include "common/url.h"
+#include "crawler/frontier.h"
+#include "crawler/output.h"
+#include "shard/shard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libpsl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A shard that dies this many times stops the crawl. */
+#define SHARD_RESTART_MAX 8
+#define ERROR_KINDS_MAX   32
+
+enum sp_state {
+	SP_RUNNING,             /* takes URLs */
+	SP_CLOSING,             /* input closed: finishing what it holds */
+	SP_DONE,                /* exited after closing */
+};
+
+struct slot {
+	struct fentry *e;       /* NULL when free */
+	uint32_t gen;           /* bumped on every use: ids are never reused */
+	uint32_t next_free;
+};
+
+struct shard_proc {
+	int index;
+	pid_t pid;
+	enum sp_state state;
+	int to_fd, from_fd;
+	struct frame_reader r;
+	struct frame_writer w;
+	struct slot *slots;
+	uint32_t nslots;
+	uint32_t free_head;     /* first free slot, nslots when none */
+	uint32_t inflight;
+	int restarts;
+};
+
+struct error_kind {
+	char kind[32];
+	uint64_t n;
+};
+
+struct coord {
+	const struct crawl_config *cfg;
+	struct shard_config scfg;
+	struct shard_proc *sp;
+	int n;
+	struct frontier fr;
+	struct seen seen;
+	struct seen scope;      /* fingerprints of in-scope hosts or domains */
+	const psl_ctx_t *psl;
+	struct output out;
+	struct buf line;
+	struct buf batch;
+
+	FILE *urls;             /* --urls source, NULL when exhausted */
+	uint64_t urls_line;
+
+	uint64_t admitted, finished, ok, failed, bytes;
+	uint64_t rejected;       /* --urls lines that were not URLs */
+	uint64_t status_class[6];
+	struct error_kind errors[ERROR_KINDS_MAX];
+	int nerrors;
+	struct timespec t0;
+	uint64_t last_progress;
+	int tty;
+	int closing;            /* shard inputs closed: the crawl is ending */
+	int fatal;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	got_signal++;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+static double elapsed_s(const struct coord *c)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - c->t0.tv_sec) +
+	       (double)(t.tv_nsec - c->t0.tv_nsec) / 1e9;
+}
+
+/* ---- scope ---- */
+
+/* The scope unit of a host: itself, or its registrable domain. */
+static uint64_t scope_key(const struct coord *c, const char *host, size_t len)
+{
+	char tmp[SC_HOST_MAX + 1];
+	const char *d;
+
+	if (c->cfg->scope == SCOPE_DOMAIN && c->psl && len < sizeof(tmp)) {
+		memcpy(tmp, host, len);
+		tmp[len] = '\0';
+		d = psl_registrable_domain(c->psl, tmp);
+		if (d)
+			return seen_hash(d, strlen(d));
+	}
+	return seen_hash(host, len);
+}
+
+static void scope_add(struct coord *c, const char *url)
+{
+	const char *h;
+	size_t n;
+
+	if (c->cfg->scope != SCOPE_ANY && url_host(url, &h, &n) == 0)
+		seen_add(&c->scope, scope_key(c, h, n));
+}
+
+static int in_scope(const struct coord *c, const char *url)
+{
+	const struct crawl_config *cfg = c->cfg;
+	const char *h;
+	size_t n;
+	int i;
+
+	if (cfg->scope != SCOPE_ANY) {
+		if (url_host(url, &h, &n) || !seen_has(&c->scope, scope_key(c, h, n)))
+			return 0;
+	}
+	for (i = 0; i < cfg->ndeny; i++)
+		if (regexec(&cfg->deny[i], url, 0, NULL, 0) == 0)
+			return 0;
+	if (!cfg->nallow)
+		return 1;
+	for (i = 0; i < cfg->nallow; i++)
+		if (regexec(&cfg->allow[i], url, 0, NULL, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Offer a normalized URL to the crawl: it is queued if it passes the page
+ * limit, depth, scope and filters and was never seen.  Seeds skip scope and
+ * filters (they define the scope).  Returns 1 if queued.
+ */
+static int admit(struct coord *c, const char *url, uint32_t depth,
+		 uint32_t redirects, struct rstr *referrer, int seed)
+{
+	const struct crawl_config *cfg = c->cfg;
+	char key[SC_HOST_MAX + 16];
+
+	if (cfg->max_pages && c->admitted >= cfg->max_pages)
+		return 0;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return 0;
+	if (!seed && ((cfg->depth >= 0 && depth > (uint64_t)cfg->depth) ||
+		      !in_scope(c, url)))
+		return 0;
+	if (url_host_key(url, key, sizeof(key)) < 0)
+		return 0;
+	if (!seen_add(&c->seen, seen_hash(url, strlen(url))))
+		return 0;
+	frontier_push(&c->fr, url, key, depth, redirects, referrer);
+	c->admitted++;
+	return 1;
+}
+
+/* ---- stats ---- */
+
+static void count_error(struct coord *c, const char *error)
+{
+	size_t n = strcspn(error, ":");
+	int i;
+
+	if (n >= sizeof(c->errors[0].kind))
+		n = sizeof(c->errors[0].kind) - 1;
+	for (i = 0; i < c->nerrors; i++)
+		if (strncmp(c->errors[i].kind, error, n) == 0 && !c->errors[i].kind[n])
+			break;
+	if (i == c->nerrors) {
+		if (c->nerrors == ERROR_KINDS_MAX)
+			i = ERROR_KINDS_MAX - 1;        /* the last one is "other" */
+		else
+			c->nerrors++;
+		if (i == ERROR_KINDS_MAX - 1)
+			snprintf(c->errors[i].kind, sizeof(c->errors[i].kind), "other");
+		else
+			snprintf(c->errors[i].kind, sizeof(c->errors[i].kind), "%.*s",
+				 (int)n, error);
+	}
+	c->errors[i].n++;
+}
+
+/* ---- the pages.jsonl line ---- */
+
+static int write_page(struct coord *c, const struct fentry *e,
+		      const struct msg_result *r, const char *warc_file,
+		      uint64_t warc_off, uint64_t warc_len)
+{
+	struct buf *b = &c->line;
+
+	buf_reset(b);
+	buf_puts(b, "{\"url\":");
+	json_cstr(b, e->url);
+	buf_printf(b, ",\"status\":%u", r->status);
+	if (r->error && *r->error) {
+		buf_puts(b, ",\"error\":");
+		json_cstr(b, r->error);
+	}
+	buf_puts(b, ",\"content_type\":");
+	json_cstr(b, r->content_type && *r->content_type ? r->content_type : NULL);
+	buf_printf(b, ",\"bytes\":%llu,\"digest\":", (unsigned long long)r->bytes);
+	json_cstr(b, r->digest && *r->digest ? r->digest : NULL);
+	buf_printf(b, ",\"depth\":%u,\"referrer\":", e->depth);
+	json_cstr(b, e->referrer ? e->referrer->s : NULL);
+	buf_printf(b, ",\"fetch_ms\":%u", r->fetch_ms);
+	if (r->location && *r->location) {
+		buf_puts(b, ",\"location\":");
+		json_cstr(b, r->location);
+	}
+	if (r->flags & MSG_RES_TRUNCATED)
+		buf_puts(b, ",\"truncated\":true");
+	if (warc_file) {
+		buf_puts(b, ",\"warc_file\":");
+		json_cstr(b, warc_file);
+		buf_printf(b, ",\"warc_offset\":%llu,\"warc_length\":%llu}\n",
+			   (unsigned long long)warc_off, (unsigned long long)warc_len);
+	} else {
+		buf_puts(b, ",\"warc_file\":null,\"warc_offset\":null,\"warc_length\":null}\n");
+	}
+	return output_page(&c->out, b->data, b->len);
+}
+
+/* A URL that reached a final state without a shard (bad --urls line). */
+static void record_failure(struct coord *c, const char *url, const char *error)
+{
+	struct fentry *e = xcalloc(1, sizeof(*e) + strlen(url) + 1);
+	struct msg_result r;
+
+	strcpy(e->url, url);
+	memset(&r, 0, sizeof(r));
+	r.error = error;
+	if (write_page(c, e, &r, NULL, 0, 0))
+		c->fatal = 1;
+	c->finished++;
+	c->failed++;
+	c->rejected++;
+	count_error(c, error);
+	free(e);
+}
+
+/* ---- the --urls source ---- */
+
+/* Read seed lines until the frontier holds enough or the file ends. */
+static void refill(struct coord *c, uint64_t want)
+{
+	char line[SC_URL_MAX + 2];
+
+	while (c->urls && c->fr.queued < want && !c->fatal) {
+		char *s, *norm = NULL;
+		size_t n;
+		int rc;
+
+		if (!fgets(line, sizeof(line), c->urls)) {
+			if (ferror(c->urls))
+				log_error("cannot read '%s': %s", c->cfg->urls_file,
+					  strerror(errno));
+			if (c->urls != stdin)
+				fclose(c->urls);
+			c->urls = NULL;
+			break;
+		}
+		c->urls_line++;
+		n = strlen(line);
+		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
+			int ch;
+			/* an over-long line: skip the rest of it */
+			while ((ch = fgetc(c->urls)) != EOF && ch != '\n')
+				;
+			line[64] = '\0';
+			record_failure(c, line, "url: longer than the URL cap");
+			continue;
+		}
+		s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		n = strlen(s);
+		while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' ||
+			     s[n - 1] == '\t'))
+			s[--n] = '\0';
+		if (!n || *s == '#')
+			continue;
+		rc = url_normalize(s, &norm);
+		if (rc) {
+			char why[64];
+			snprintf(why, sizeof(why), "url: %s", sc_strerror(rc));
+			record_failure(c, s, why);
+			continue;
+		}
+		scope_add(c, norm);
+		admit(c, norm, 0, 0, NULL, 1);
+		free(norm);
+	}
+}
+
+/* ---- shard processes ---- */
+
+static void slots_reset(struct shard_proc *sp)
+{
+	uint32_t i;
+
+	for (i = 0; i < sp->nslots; i++) {
+		sp->slots[i].e = NULL;
+		sp->slots[i].next_free = i + 1;
+	}
+	sp->free_head = 0;
+	sp->inflight = 0;
+}
+
+static int shard_spawn(struct coord *c, struct shard_proc *sp)
+{
+	int a[2], b[2];
+	pid_t pid;
+
+	if (pipe2(a, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(b, O_NONBLOCK | O_CLOEXEC) < 0) {
+		close(a[0]);
+		close(a[1]);
+		return -1;
+	}
+	/* bigger pipes: fewer wake-ups per result (best effort) */
+	fcntl(a[1], F_SETPIPE_SZ, 1 << 20);
+	fcntl(b[1], F_SETPIPE_SZ, 1 << 20);
+	pid = fork();
+	if (pid < 0) {
+		close(a[0]);
+		close(a[1]);
+		close(b[0]);
+		close(b[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char name[32];
+		int in = fcntl(a[0], F_DUPFD, 512), out = fcntl(b[1], F_DUPFD, 512);
+
+		/* keep only stdio and our two pipe ends, as fds 3 and 4 */
+		if (in < 0 || out < 0 || dup2(in, 3) < 0 || dup2(out, 4) < 0)
+			_exit(1);
+		close_range(5, ~0U, 0);
+		/* Ctrl-C reaches the whole process group: the coordinator
+		 * decides how the shards stop, so they ignore it */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_DFL);
+		snprintf(name, sizeof(name), "shard %d", sp->index);
+		log_init(name, c->cfg->verbose ? LOG_DEBUG : log_level);
+		c->scfg.index = sp->index;
+		_exit(shard_main(&c->scfg, 3, 4));
+	}
+	close(a[0]);
+	close(b[1]);
+	sp->pid = pid;
+	sp->to_fd = a[1];
+	sp->from_fd = b[0];
+	sp->state = SP_RUNNING;
+	frame_reader_init(&sp->r, sp->from_fd, MSG_TYPE_MAX,
+			  (size_t)c->cfg->max_size * 2 + (2u << 20));
+	frame_writer_init(&sp->w, sp->to_fd);
+	slots_reset(sp);
+	return 0;
+}
+
+static void shard_close_fds(struct shard_proc *sp)
+{
+	if (sp->to_fd >= 0)
+		close(sp->to_fd);
+	if (sp->from_fd >= 0)
+		close(sp->from_fd);
+	sp->to_fd = sp->from_fd = -1;
+	frame_reader_release(&sp->r);
+	frame_writer_release(&sp->w);
+}
+
+/*
+ * A shard died or broke the protocol: make sure it is gone, queue its URLs
+ * again and start another in its place.
+ */
+static void shard_lost(struct coord *c, struct shard_proc *sp, const char *why)
+{
+	uint32_t i, requeued = 0;
+	int status = 0;
+
+	kill(sp->pid, SIGKILL);
+	waitpid(sp->pid, &status, 0);
+	shard_close_fds(sp);
+	for (i = 0; i < sp->nslots; i++) {
+		if (sp->slots[i].e) {
+			frontier_requeue(&c->fr, sp->slots[i].e);
+			sp->slots[i].e = NULL;
+			requeued++;
+		}
+	}
+	sp->inflight = 0;
+	log_error("shard %d (pid %d) %s; %u URLs queued again", sp->index,
+		  (int)sp->pid, why, requeued);
+	if (++sp->restarts > SHARD_RESTART_MAX) {
+		log_error("shard %d died %d times: giving up", sp->index, sp->restarts);
+		c->fatal = 1;
+		sp->state = SP_DONE;
+		return;
+	}
+	if (shard_spawn(c, sp)) {
+		log_error("cannot start shard %d: %s", sp->index, strerror(errno));
+		c->fatal = 1;
+		sp->state = SP_DONE;
+	}
+}
+
+/* Hand a shard URLs until its window is full or its hosts have none. */
+static void dispatch(struct coord *c, struct shard_proc *sp)
+{
+	const struct crawl_config *cfg = c->cfg;
+	int nolinks_all = cfg->max_pages && c->admitted >= cfg->max_pages;
+	struct fentry *e;
+
+	if (sp->state != SP_RUNNING || c->closing)
+		return;
+	msg_urls_begin(&c->batch);
+	while (sp->free_head < sp->nslots && (e = frontier_pop(&c->fr, sp->index))) {
+		uint32_t idx = sp->free_head;
+		struct slot *s = &sp->slots[idx];
+		struct msg_url u;
+
+		sp->free_head = s->next_free;
+		s->e = e;
+		s->gen++;
+		sp->inflight++;
+		u.id = (uint64_t)s->gen << 32 | idx;
+		u.depth = e->depth;
+		u.flags = 0;
+		if (nolinks_all || (cfg->depth >= 0 && e->depth >= (uint64_t)cfg->depth))
+			u.flags |= MSG_URL_NOLINKS;
+		u.url = e->url;
+		SC_ASSERT(msg_urls_add(&c->batch, &u) == 0);
+		if (msg_urls_count(&c->batch) == SC_URL_BATCH_MAX) {
+			SC_ASSERT(frame_queue(&sp->w, MSG_URLS, c->batch.data,
+					      c->batch.len, NULL, 0) == 0);
+			msg_urls_begin(&c->batch);
+		}
+	}
+	if (msg_urls_count(&c->batch))
+		SC_ASSERT(frame_queue(&sp->w, MSG_URLS, c->batch.data, c->batch.len,
+				      NULL, 0) == 0);
+}
+
+static void take_links(struct coord *c, const struct fentry *e,
+		       const struct msg_result *r)
+{
+	struct rstr *ref = NULL;
+	const char *u = r->links, *end = r->links + r->links_len;
+
+	if (r->location && *r->location) {
+		ref = rstr_new(e->url);
+		admit(c, r->location, e->depth, e->redirects + 1, ref, 0);
+	}
+	if (!r->nlinks)
+		goto out;
+	if (!ref)
+		ref = rstr_new(e->url);
+	while (u < end) {
+		size_t n = strlen(u);
+		admit(c, u, e->depth + 1, 0, ref, 0);
+		u += n + 1;
+	}
+out:
+	rstr_put(ref);
+}
+
+static int on_result(struct coord *c, struct shard_proc *sp, const struct frame *f)
+{
+	struct msg_result r;
+	uint32_t idx, gen;
+	struct fentry *e;
+	const char *warc_file = NULL;
+	uint64_t off = 0;
+
+	if (msg_result_decode(f->body, f->body_len, &r))
+		return SC_EPROTO;
+	idx = (uint32_t)r.id;
+	gen = (uint32_t)(r.id >> 32);
+	if (idx >= sp->nslots || !sp->slots[idx].e || sp->slots[idx].gen != gen)
+		return SC_EPROTO;
+	if ((uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
+	    (f->blob_len && !r.warc_resp_len))
+		return SC_EPROTO;
+	e = sp->slots[idx].e;
+	sp->slots[idx].e = NULL;
+	sp->slots[idx].next_free = sp->free_head;
+	sp->free_head = idx;
+	sp->inflight--;
+
+	if (f->blob_len && output_records(&c->out, f->blob, f->blob_len, &warc_file, &off))
+		c->fatal = 1;
+	if (!c->fatal && write_page(c, e, &r, warc_file, off + r.warc_req_len,
+				    r.warc_resp_len))
+		c->fatal = 1;
+	c->finished++;
+	c->bytes += r.bytes;
+	if (r.error && *r.error) {
+		c->failed++;
+		count_error(c, r.error);
+	} else {
+		c->ok++;
+	}
+	c->status_class[r.status / 100 < 6 ? r.status / 100 : 0]++;
+	take_links(c, e, &r);
+	frontier_done(&c->fr, e);
+	fentry_free(e);
+	return 0;
+}
+
+static void on_readable(struct coord *c, struct shard_proc *sp)
+{
+	struct frame f;
+	int rc = frame_read(&sp->r), nrc;
+
+	while ((nrc = frame_next(&sp->r, &f)) == 0) {
+		if (f.type == MSG_RESULT) {
+			if (on_result(c, sp, &f)) {
+				shard_lost(c, sp, "sent a malformed result");
+				return;
+			}
+		} else if (f.type != MSG_HELLO) {
+			shard_lost(c, sp, "sent an unexpected frame");
+			return;
+		}
+	}
+	if (nrc != SC_EAGAIN) {
+		shard_lost(c, sp, nrc == SC_ECRC ? "sent a frame with a bad checksum"
+						 : "sent a malformed frame");
+		return;
+	}
+	if (rc == SC_EEOF || rc == SC_EIO) {
+		if (sp->state == SP_CLOSING && sp->inflight == 0) {
+			int status = 0;
+			waitpid(sp->pid, &status, 0);
+			shard_close_fds(sp);
+			sp->state = SP_DONE;
+			if (!WIFEXITED(status) || WEXITSTATUS(status))
+				log_warn("shard %d exited with status %d", sp->index, status);
+		} else {
+			shard_lost(c, sp, "died");
+		}
+	}
+}
+
+static void on_writable(struct coord *c, struct shard_proc *sp)
+{
+	if (frame_flush(&sp->w) == SC_EIO)
+		shard_lost(c, sp, "stopped reading its pipe");
+}
+
+/*
+ * The crawl is ending: close every shard's input, so each finishes what it
+ * holds and exits.  A shard whose URL batches are not all written yet is
+ * closed on a later call, once the loop has flushed them.
+ */
+static void close_inputs(struct coord *c)
+{
+	int i;
+
+	c->closing = 1;
+	for (i = 0; i < c->n; i++) {
+		struct shard_proc *sp = &c->sp[i];
+		if (sp->state != SP_RUNNING)
+			continue;
+		frame_flush(&sp->w);
+		if (frame_pending(&sp->w))
+			continue;
+		close(sp->to_fd);
+		sp->to_fd = -1;
+		sp->state = SP_CLOSING;
+	}
+}
+
+/* ---- progress and the end ---- */
+
+static void human_bytes(uint64_t n, char *out, size_t len)
+{
+	if (n >= (1ull << 30))
+		snprintf(out, len, "%.2f GB", (double)n / 1e9);
+	else if (n >= (1ull << 20))
+		snprintf(out, len, "%.1f MB", (double)n / 1e6);
+	else
+		snprintf(out, len, "%.1f kB", (double)n / 1e3);
+}
+
+static uint64_t total_inflight(const struct coord *c)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		n += c->sp[i].inflight;
+	return n;
+}
+
+static void progress(struct coord *c, int force)
+{
+	uint64_t now = now_ms();
+	double t = elapsed_s(c);
+	char bytes[32];
+
+	if (!c->tty || c->cfg->quiet || (!force && now - c->last_progress < 500))
+		return;
+	c->last_progress = now;
+	human_bytes(c->bytes, bytes, sizeof(bytes));
+	fprintf(stderr, "\r\033[K%llu pages  %.1f/s  %llu queued  %llu in flight  "
+		"%llu errors  %s",
+		(unsigned long long)c->finished, t > 0 ? (double)c->finished / t : 0.0,
+		(unsigned long long)c->fr.queued,
+		(unsigned long long)total_inflight(c),
+		(unsigned long long)c->failed, bytes);
+	fflush(stderr);
+}
+
+static void write_stats(struct coord *c, double wall)
+{
+	struct buf b;
+	char path[4096];
+	FILE *fp;
+	int i;
+
+	buf_init(&b, 1u << 20);
+	buf_printf(&b, "{\n  \"pages\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
+		   "  \"bytes\": %llu,\n  \"admitted\": %llu,\n  \"not_crawled\": %llu,\n",
+		   (unsigned long long)c->finished, (unsigned long long)c->ok,
+		   (unsigned long long)c->failed, (unsigned long long)c->bytes,
+		   (unsigned long long)c->admitted,
+		   (unsigned long long)(c->admitted + c->rejected - c->finished));
+	buf_printf(&b, "  \"status\": {\"none\": %llu, \"1xx\": %llu, \"2xx\": %llu, "
+		   "\"3xx\": %llu, \"4xx\": %llu, \"5xx\": %llu},\n",
+		   (unsigned long long)c->status_class[0],
+		   (unsigned long long)c->status_class[1],
+		   (unsigned long long)c->status_class[2],
+		   (unsigned long long)c->status_class[3],
+		   (unsigned long long)c->status_class[4],
+		   (unsigned long long)c->status_class[5]);
+	buf_puts(&b, "  \"errors\": {");
+	for (i = 0; i < c->nerrors; i++) {
+		buf_puts(&b, i ? ", " : "");
+		json_cstr(&b, c->errors[i].kind);
+		buf_printf(&b, ": %llu", (unsigned long long)c->errors[i].n);
+	}
+	buf_printf(&b, "},\n  \"wall_s\": %.3f,\n  \"pages_per_s\": %.1f,\n"
+		   "  \"shards\": %d,\n  \"warc_files\": %u,\n  \"seen_bytes\": %zu\n}\n",
+		   wall, wall > 0 ? (double)c->finished / wall : 0.0, c->n,
+		   c->out.warc_seq + 1, seen_bytes(&c->seen));
+	snprintf(path, sizeof(path), "%s/stats.json", c->cfg->outdir);
+	fp = fopen(path, "w");
+	if (!fp || fwrite(b.data, 1, b.len, fp) != b.len || fclose(fp) != 0) {
+		log_error("cannot write '%s': %s", path, strerror(errno));
+		c->fatal = 1;
+	}
+	buf_release(&b);
+}
+
+static char *warcinfo_fields(const struct crawl_config *cfg)
+{
+	struct buf b;
+	char host[256] = "localhost";
+
+	gethostname(host, sizeof(host) - 1);
+	buf_init(&b, 1u << 20);
+	buf_printf(&b, "software: shardcrawl/0.1\r\n"
+		   "format: WARC File Format 1.1\r\n"
+		   "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
+		   "hostname: %s\r\n"
+		   "http-header-user-agent: %s\r\n"
+		   "robots: ignore\r\n"
+		   "isPartOf: %s\r\n",
+		   host, cfg->user_agent, cfg->outdir);
+	if (cfg->argv_line)
+		buf_printf(&b, "description: %s\r\n", cfg->argv_line);
+	return buf_detach(&b, NULL);
+}
+
+static int seed_all(struct coord *c)
+{
+	int i;
+
+	for (i = 0; i < c->cfg->nseeds; i++) {
+		scope_add(c, c->cfg->seeds[i]);
+		admit(c, c->cfg->seeds[i], 0, 0, NULL, 1);
+	}
+	if (c->cfg->urls_file) {
+		if (strcmp(c->cfg->urls_file, "-") == 0) {
+			c->urls = stdin;
+		} else {
+			c->urls = fopen(c->cfg->urls_file, "r");
+			if (!c->urls) {
+				log_error("cannot open '%s': %s", c->cfg->urls_file,
+					  strerror(errno));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void coord_setup_shards(struct coord *c)
+{
+	const struct crawl_config *cfg = c->cfg;
+	int per_shard = (cfg->concurrency + cfg->shards - 1) / cfg->shards;
+	uint32_t window = (uint32_t)per_shard * 4;
+
+	if (window < SC_WINDOW_MIN)
+		window = SC_WINDOW_MIN;
+	memset(&c->scfg, 0, sizeof(c->scfg));
+	c->scfg.nshards = cfg->shards;
+	c->scfg.concurrency = per_shard;
+	c->scfg.per_host = cfg->per_host;
+	c->scfg.timeout_s = cfg->timeout;
+	c->scfg.connect_timeout_s = cfg->connect_timeout;
+	c->scfg.max_size = cfg->max_size;
+	c->scfg.user_agent = cfg->user_agent;
+	c->scfg.headers = cfg->headers;
+	c->scfg.nheaders = cfg->nheaders;
+	c->scfg.resolve = cfg->resolve;
+	c->scfg.nresolve = cfg->nresolve;
+	c->scfg.warc_level = cfg->warc_level;
+	c->scfg.insecure = cfg->insecure;
+	c->scfg.log_level = log_level;
+	c->n = cfg->shards;
+	c->sp = xcalloc((size_t)c->n, sizeof(*c->sp));
+	for (int i = 0; i < c->n; i++) {
+		c->sp[i].index = i;
+		c->sp[i].to_fd = c->sp[i].from_fd = -1;
+		c->sp[i].nslots = window;
+		c->sp[i].slots = xcalloc(window, sizeof(struct slot));
+	}
+}
+
+static int crawl_over(const struct coord *c)
+{
+	return c->fr.queued == 0 && !c->urls && total_inflight(c) == 0;
+}
+
+static void run_loop(struct coord *c)
+{
+	struct pollfd *pfd = xcalloc((size_t)c->n * 2, sizeof(*pfd));
+	int *who = xcalloc((size_t)c->n * 2, sizeof(int));
+	uint64_t low = 0;
+	int i, signals_seen = 0;
+
+	for (i = 0; i < c->n; i++)
+		low += c->sp[i].nslots;
+	for (;;) {
+		int np = 0, live = 0, rc;
+
+		if (got_signal != signals_seen) {
+			signals_seen = got_signal;
+			if (signals_seen == 1) {
+				log_warn("interrupted: finishing the %llu URLs in flight "
+					 "(interrupt again to stop at once)",
+					 (unsigned long long)total_inflight(c));
+				if (c->urls && c->urls != stdin)
+					fclose(c->urls);
+				c->urls = NULL;
+				close_inputs(c);
+			} else {
+				for (i = 0; i < c->n; i++)
+					if (c->sp[i].state != SP_DONE)
+						kill(c->sp[i].pid, SIGKILL);
+				c->fatal = 1;
+			}
+		}
+		if (c->fatal)
+			break;
+		refill(c, low * 2);
+		for (i = 0; i < c->n; i++)
+			dispatch(c, &c->sp[i]);
+		if (c->closing || crawl_over(c))
+			close_inputs(c);
+		for (i = 0; i < c->n; i++) {
+			struct shard_proc *sp = &c->sp[i];
+
+			if (sp->state == SP_DONE)
+				continue;
+			live++;
+			if (frame_pending(&sp->w) && frame_flush(&sp->w) == SC_EIO) {
+				shard_lost(c, sp, "stopped reading its pipe");
+				continue;
+			}
+			pfd[np].fd = sp->from_fd;
+			pfd[np].events = POLLIN;
+			who[np++] = i;
+			if (frame_pending(&sp->w) && sp->to_fd >= 0) {
+				pfd[np].fd = sp->to_fd;
+				pfd[np].events = POLLOUT;
+				who[np++] = -1 - i;
+			}
+		}
+		if (!live)
+			break;
+		progress(c, 0);
+		rc = poll(pfd, (nfds_t)np, 500);
+		if (rc < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			c->fatal = 1;
+			break;
+		}
+		for (i = 0; rc > 0 && i < np; i++) {
+			int k = who[i] >= 0 ? who[i] : -1 - who[i];
+
+			if (!pfd[i].revents || c->sp[k].state == SP_DONE)
+				continue;
+			if (who[i] >= 0)
+				on_readable(c, &c->sp[k]);
+			else
+				on_writable(c, &c->sp[k]);
+		}
+	}
+	free(pfd);
+	free(who);
+}
+
+int coord_run(const struct crawl_config *cfg)
+{
+	struct coord c;
+	struct sigaction sa;
+	char *fields;
+	double wall;
+	int i, rc = 0, interrupted;
+
+	memset(&c, 0, sizeof(c));
+	c.cfg = cfg;
+	clock_gettime(CLOCK_MONOTONIC, &c.t0);
+	c.tty = isatty(STDERR_FILENO);
+	seen_init(&c.seen, 1 << 16);
+	seen_init(&c.scope, 64);
+	if (cfg->scope == SCOPE_DOMAIN) {
+		c.psl = psl_latest(NULL);
+		if (!c.psl)
+			c.psl = psl_builtin();
+		if (!c.psl)
+			log_warn("no public suffix list: --scope domain compares whole hosts");
+	}
+	frontier_init(&c.fr, cfg->shards,
+		      (uint32_t)(cfg->per_host * 4 > SC_HOST_WINDOW_MIN ?
+				 cfg->per_host * 4 : SC_HOST_WINDOW_MIN));
+	buf_init(&c.line, SC_URL_MAX * 4 + 8192);
+	buf_init(&c.batch, SC_FRAME_BODY_MAX);
+
+	fields = warcinfo_fields(cfg);
+	if (output_open(&c.out, cfg->outdir, cfg->warc_max_size, fields)) {
+		log_error("cannot open '%s': %s", c.out.err_path, strerror(errno));
+		free(fields);
+		rc = 1;
+		goto out;
+	}
+	free(fields);
+	if (seed_all(&c)) {
+		rc = 1;
+		goto out;
+	}
+	coord_setup_shards(&c);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	for (i = 0; i < c.n; i++) {
+		if (shard_spawn(&c, &c.sp[i])) {
+			log_error("cannot start shard %d: %s", i, strerror(errno));
+			c.fatal = 1;
+			break;
+		}
+	}
+	if (!c.fatal)
+		run_loop(&c);
+	interrupted = got_signal > 0;
+
+	for (i = 0; i < c.n; i++) {
+		struct shard_proc *sp = &c.sp[i];
+		if (sp->state != SP_DONE && sp->pid > 0) {
+			kill(sp->pid, SIGKILL);
+			waitpid(sp->pid, NULL, 0);
+			shard_close_fds(sp);
+			sp->state = SP_DONE;
+		}
+	}
+	wall = elapsed_s(&c);
+	if (output_close(&c.out)) {
+		log_error("cannot write '%s': %s", c.out.err_path, strerror(errno));
+		c.fatal = 1;
+	} else if (c.out.err_path[0]) {
+		log_error("cannot write '%s'", c.out.err_path);
+	}
+	write_stats(&c, wall);
+	if (c.tty && !cfg->quiet)
+		fputs("\r\033[K", stderr);
+	if (!cfg->quiet) {
+		char bytes[32];
+		human_bytes(c.bytes, bytes, sizeof(bytes));
+		fprintf(stderr, "shardcrawl: %llu pages (%llu ok, %llu failed), %s in %.2f s, "
+			"%.1f pages/s, %d shards -> %s\n",
+			(unsigned long long)c.finished, (unsigned long long)c.ok,
+			(unsigned long long)c.failed, bytes, wall,
+			wall > 0 ? (double)c.finished / wall : 0.0, c.n, cfg->outdir);
+		if (interrupted)
+			fprintf(stderr, "shardcrawl: interrupted; %llu admitted URLs were not crawled\n",
+				(unsigned long long)(c.admitted + c.rejected - c.finished));
+	}
+	if (c.fatal)
+		rc = 1;
+out:
+	if (c.sp) {
+		for (i = 0; i < c.n; i++)
+			free(c.sp[i].slots);
+		free(c.sp);
+	}
+	output_close(&c.out);
+	if (c.urls && c.urls != stdin)
+		fclose(c.urls);
+	frontier_release(&c.fr);
+	seen_release(&c.seen);
+	seen_release(&c.scope);
+	buf_release(&c.line);
+	buf_release(&c.batch);
+	return rc;
+}

@@ -1,0 +1,391 @@
+/*
+ * main.c - the command line: parse and check every option, then hand a
+ * finished crawl_config to the coordinator.  A bad option or value exits 2
+ * with a one-line reason before anything is created or started.
+ */
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "common/url.h"
+#include "crawler/config.h"
+#include "crawler/coord.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+"usage: shardcrawl [options] URL...\n"
+"\n"
+"Crawl from the seed URLs and write WARC files, pages.jsonl and stats.json\n"
+"into one output directory.\n"
+"\n"
+"Output\n"
+"  -o, --output DIR         output directory (default ./crawl-out)\n"
+"      --warc-max-size N    start a new WARC file past N bytes (default 1G)\n"
+"      --warc-level N       gzip level of WARC records, 1-9 (default 6)\n"
+"  -q, --quiet              no progress line, no summary\n"
+"  -v, --verbose            log every transfer to stderr\n"
+"\n"
+"Scale\n"
+"  -j, --shards N           worker processes (default: number of cores)\n"
+"  -c, --concurrency N      transfers in flight, all shards (default 64)\n"
+"      --per-host N         transfers in flight per host (default 2)\n"
+"\n"
+"Scope\n"
+"      --depth N            follow links at most N hops from a seed\n"
+"                           (default unlimited; 0 fetches the seeds only)\n"
+"      --max-pages N        admit at most N URLs in all\n"
+"      --scope host|domain|any\n"
+"                           follow links to the seeds' hosts (default),\n"
+"                           their registrable domains, or anywhere\n"
+"      --allow RE           follow only URLs matching RE (repeatable,\n"
+"                           POSIX extended regex on the normalized URL)\n"
+"      --deny RE            never follow URLs matching RE (repeatable)\n"
+"      --urls FILE          read seed URLs from FILE, one a line; - is stdin\n"
+"\n"
+"HTTP\n"
+"      --user-agent S       User-Agent header\n"
+"      --header 'N: V'      add a request header (repeatable)\n"
+"      --resolve H:P:A      resolve host H port P to address A, as curl's\n"
+"                           --resolve (repeatable)\n"
+"      --timeout S          seconds for a whole transfer (default 60)\n"
+"      --connect-timeout S  seconds to connect (default 15)\n"
+"      --max-size N         keep at most N body bytes; the rest is cut and the\n"
+"                           record marked truncated (default 32M)\n"
+"  -k, --insecure           accept any TLS certificate\n"
+"\n"
+"  -h, --help               this text\n"
+"      --version            the version\n"
+"\n"
+"Sizes take a k, M or G suffix (powers of 1024).\n";
+
+static void die_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("shardcrawl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see --help)\n", stderr);
+	exit(2);
+}
+
+static long parse_long(const char *opt, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		die_usage("%s: expected a whole number from %ld to %ld, got '%s'",
+			  opt, min, max, s);
+	return v;
+}
+
+static uint64_t parse_size(const char *opt, const char *s, uint64_t min)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	if (*s == '-')
+		die_usage("%s: expected a size, got '%s'", opt, s);
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		die_usage("%s: expected a size, got '%s'", opt, s);
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end || v > (UINT64_MAX >> shift) || (v << shift) < min)
+		die_usage("%s: expected a size of at least %llu, got '%s'", opt,
+			  (unsigned long long)min, s);
+	return (uint64_t)v << shift;
+}
+
+static void push(char ***list, int *n, char *item)
+{
+	*list = xrealloc(*list, (size_t)(*n + 1) * sizeof(char *));
+	(*list)[(*n)++] = item;
+}
+
+static void add_regex(regex_t **list, int *n, const char *opt, const char *re)
+{
+	char msg[256];
+	int rc;
+
+	*list = xrealloc(*list, (size_t)(*n + 1) * sizeof(regex_t));
+	rc = regcomp(&(*list)[*n], re, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		regerror(rc, &(*list)[*n], msg, sizeof(msg));
+		die_usage("%s: bad regular expression '%s': %s", opt, re, msg);
+	}
+	(*n)++;
+}
+
+static void check_header(const char *h)
+{
+	const char *colon = strchr(h, ':');
+	const char *p;
+
+	if (!colon || colon == h)
+		die_usage("--header: expected 'Name: value', got '%s'", h);
+	for (p = h; p < colon; p++)
+		if (*p <= ' ' || *p >= 127)
+			die_usage("--header: bad header name in '%s'", h);
+	if (strpbrk(h, "\r\n"))
+		die_usage("--header: line breaks are not allowed in '%s'", h);
+}
+
+static void check_resolve(const char *r)
+{
+	/* HOST:PORT:ADDR[,ADDR]...; HOST may be +HOST; ADDR may be [v6] */
+	const char *a = strchr(r, ':'), *b;
+	char *end;
+	long port;
+
+	if (!a || a == r)
+		die_usage("--resolve: expected HOST:PORT:ADDRESS, got '%s'", r);
+	port = strtol(a + 1, &end, 10);
+	b = end;
+	if (end == a + 1 || *b != ':' || port < 1 || port > 65535 || !b[1])
+		die_usage("--resolve: expected HOST:PORT:ADDRESS, got '%s'", r);
+}
+
+static char *join_argv(int argc, char **argv)
+{
+	struct buf b;
+	int i;
+
+	buf_init(&b, 64 << 10);
+	for (i = 0; i < argc; i++) {
+		if (i)
+			buf_putc(&b, ' ');
+		buf_puts(&b, argv[i]);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Raise the open-file limit to its hard maximum: each transfer is a socket. */
+static void raise_nofile(int concurrency)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)concurrency + 64 > rl.rlim_cur) {
+		fprintf(stderr, "shardcrawl: -c %d needs about %d open files but the "
+			"limit is %llu (raise it with ulimit -n)\n", concurrency,
+			concurrency + 64, (unsigned long long)rl.rlim_cur);
+		exit(2);
+	}
+}
+
+enum {
+	OPT_PER_HOST = 256, OPT_DEPTH, OPT_MAX_PAGES, OPT_SCOPE, OPT_ALLOW,
+	OPT_DENY, OPT_URLS, OPT_UA, OPT_HEADER, OPT_RESOLVE, OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT, OPT_MAX_SIZE, OPT_WARC_MAX, OPT_WARC_LEVEL,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "output",          required_argument, NULL, 'o' },
+	{ "shards",          required_argument, NULL, 'j' },
+	{ "concurrency",     required_argument, NULL, 'c' },
+	{ "per-host",        required_argument, NULL, OPT_PER_HOST },
+	{ "depth",           required_argument, NULL, OPT_DEPTH },
+	{ "max-pages",       required_argument, NULL, OPT_MAX_PAGES },
+	{ "scope",           required_argument, NULL, OPT_SCOPE },
+	{ "allow",           required_argument, NULL, OPT_ALLOW },
+	{ "deny",            required_argument, NULL, OPT_DENY },
+	{ "urls",            required_argument, NULL, OPT_URLS },
+	{ "user-agent",      required_argument, NULL, OPT_UA },
+	{ "header",          required_argument, NULL, OPT_HEADER },
+	{ "resolve",         required_argument, NULL, OPT_RESOLVE },
+	{ "timeout",         required_argument, NULL, OPT_TIMEOUT },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "max-size",        required_argument, NULL, OPT_MAX_SIZE },
+	{ "warc-max-size",   required_argument, NULL, OPT_WARC_MAX },
+	{ "warc-level",      required_argument, NULL, OPT_WARC_LEVEL },
+	{ "insecure",        no_argument,       NULL, 'k' },
+	{ "quiet",           no_argument,       NULL, 'q' },
+	{ "verbose",         no_argument,       NULL, 'v' },
+	{ "help",            no_argument,       NULL, 'h' },
+	{ "version",         no_argument,       NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct crawl_config cfg;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int opt, i, rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.outdir = "crawl-out";
+	cfg.shards = ncpu > 0 ? (int)(ncpu < SC_MAX_SHARDS ? ncpu : SC_MAX_SHARDS) : 1;
+	cfg.concurrency = SC_DEFAULT_CONCURRENCY;
+	cfg.per_host = SC_DEFAULT_PER_HOST;
+	cfg.depth = -1;
+	cfg.scope = SCOPE_HOST;
+	cfg.user_agent = SC_DEFAULT_USER_AGENT;
+	cfg.timeout = SC_DEFAULT_TIMEOUT;
+	cfg.connect_timeout = SC_DEFAULT_CONNECT_TIMEOUT;
+	cfg.max_size = SC_DEFAULT_MAX_SIZE;
+	cfg.warc_max_size = SC_DEFAULT_WARC_MAX;
+	cfg.warc_level = 6;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:j:c:kqvh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			if (!*optarg)
+				die_usage("-o: empty directory name");
+			cfg.outdir = optarg;
+			break;
+		case 'j':
+			cfg.shards = (int)parse_long("-j", optarg, 1, SC_MAX_SHARDS);
+			break;
+		case 'c':
+			cfg.concurrency = (int)parse_long("-c", optarg, 1, 100000);
+			break;
+		case OPT_PER_HOST:
+			cfg.per_host = (int)parse_long("--per-host", optarg, 1, 1000);
+			break;
+		case OPT_DEPTH:
+			cfg.depth = parse_long("--depth", optarg, 0, INT_MAX);
+			break;
+		case OPT_MAX_PAGES:
+			cfg.max_pages = (uint64_t)parse_long("--max-pages", optarg, 1, LONG_MAX);
+			break;
+		case OPT_SCOPE:
+			if (strcmp(optarg, "host") == 0)
+				cfg.scope = SCOPE_HOST;
+			else if (strcmp(optarg, "domain") == 0)
+				cfg.scope = SCOPE_DOMAIN;
+			else if (strcmp(optarg, "any") == 0)
+				cfg.scope = SCOPE_ANY;
+			else
+				die_usage("--scope: expected host, domain or any, got '%s'", optarg);
+			break;
+		case OPT_ALLOW:
+			add_regex(&cfg.allow, &cfg.nallow, "--allow", optarg);
+			break;
+		case OPT_DENY:
+			add_regex(&cfg.deny, &cfg.ndeny, "--deny", optarg);
+			break;
+		case OPT_URLS:
+			if (!*optarg)
+				die_usage("--urls: empty file name");
+			cfg.urls_file = optarg;
+			break;
+		case OPT_UA:
+			if (strpbrk(optarg, "\r\n"))
+				die_usage("--user-agent: line breaks are not allowed");
+			cfg.user_agent = optarg;
+			break;
+		case OPT_HEADER:
+			check_header(optarg);
+			if (cfg.nheaders >= SC_HEADERS_USER_MAX)
+				die_usage("--header: at most %d headers", SC_HEADERS_USER_MAX);
+			push(&cfg.headers, &cfg.nheaders, optarg);
+			break;
+		case OPT_RESOLVE:
+			check_resolve(optarg);
+			push(&cfg.resolve, &cfg.nresolve, optarg);
+			break;
+		case OPT_TIMEOUT:
+			cfg.timeout = parse_long("--timeout", optarg, 1, 86400);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			cfg.connect_timeout = parse_long("--connect-timeout", optarg, 1, 3600);
+			break;
+		case OPT_MAX_SIZE:
+			cfg.max_size = parse_size("--max-size", optarg, 1);
+			if (cfg.max_size > SC_FRAME_BLOB_MAX / 2)
+				die_usage("--max-size: at most %u bytes", SC_FRAME_BLOB_MAX / 2);
+			break;
+		case OPT_WARC_MAX:
+			cfg.warc_max_size = parse_size("--warc-max-size", optarg, 4096);
+			break;
+		case OPT_WARC_LEVEL:
+			cfg.warc_level = (int)parse_long("--warc-level", optarg, 1, 9);
+			break;
+		case 'k':
+			cfg.insecure = 1;
+			break;
+		case 'q':
+			cfg.quiet = 1;
+			break;
+		case 'v':
+			cfg.verbose = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("shardcrawl 0.1 (%s)\n", curl_version());
+			return 0;
+		case ':':
+			die_usage("%s: missing value", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				die_usage("unknown option '-%c'", optopt);
+			die_usage("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "shardcrawl: cannot initialise libcurl\n");
+		return 1;
+	}
+	for (i = optind; i < argc; i++) {
+		char *norm = NULL;
+
+		rc = url_normalize(argv[i], &norm);
+		if (rc)
+			die_usage("bad seed URL '%s': %s", argv[i], sc_strerror(rc));
+		push(&cfg.seeds, &cfg.nseeds, norm);
+	}
+	if (!cfg.nseeds && !cfg.urls_file)
+		die_usage("no seed URLs: give URLs or --urls FILE");
+	if (cfg.concurrency < cfg.shards)
+		cfg.shards = cfg.concurrency;
+	raise_nofile(cfg.concurrency);
+	cfg.argv_line = join_argv(argc, argv);
+	log_init("coord", cfg.verbose ? LOG_DEBUG : LOG_WARN);
+
+	rc = coord_run(&cfg);
+
+	for (i = 0; i < cfg.nseeds; i++)
+		free(cfg.seeds[i]);
+	free(cfg.seeds);
+	free(cfg.headers);
+	free(cfg.resolve);
+	for (i = 0; i < cfg.nallow; i++)
+		regfree(&cfg.allow[i]);
+	for (i = 0; i < cfg.ndeny; i++)
+		regfree(&cfg.deny[i]);
+	free(cfg.allow);
+	free(cfg.deny);
+	free(cfg.argv_line);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * shard.h - the worker process: the one entry point the coordinator calls,
+ * in the child it has just forked.
+ *
+ * A shard owns every host whose key hashes to it, so per-host politeness
+ * state lives here alone and needs no locks.  It reads MSG_URLS batches from
+ * in_fd, fetches with one libcurl multi handle driven by epoll (the pipes are
+ * in the same epoll set), builds and gzips the WARC records of each fetch,
+ * extracts links from HTML, and writes one MSG_RESULT per URL to out_fd.
+ * Both fds are non-blocking; writes are queued, never blocking the loop.
+ *
+ * When the coordinator closes in_fd the shard finishes every URL it holds,
+ * flushes its results and returns.  It returns 0 then, or 1 when it had to
+ * stop early (the coordinator went away, a protocol error, an init failure);
+ * the caller passes that to _exit().
+ */
+#ifndef SC_SHARD_H
+#define SC_SHARD_H
+
+#include <stdint.h>
+
+struct shard_config {
+	int index;              /* 0 .. nshards-1 */
+	int nshards;
+	int concurrency;        /* transfers in flight in this shard */
+	int per_host;           /* transfers in flight per host */
+	long timeout_s;         /* whole transfer */
+	long connect_timeout_s;
+	uint64_t max_size;      /* body bytes kept */
+	const char *user_agent;
+	char **headers;         /* extra request headers, "Name: value" */
+	int nheaders;
+	char **resolve;         /* curl --resolve entries, "host:port:addr" */
+	int nresolve;
+	int warc_level;         /* gzip level of WARC records */
+	int insecure;           /* accept any TLS certificate */
+	int log_level;
+};
+
+int shard_main(const struct shard_config *cfg, int in_fd, int out_fd);
+
+#endif
