@@ -14,6 +14,11 @@
  *
  * The parser never builds a tree (SAX callbacks only), so memory and time do
  * not grow with nesting depth; it is told never to touch the network.
+ * Hostile input is bounded: past 128 open elements the parser forgets the
+ * outer ones, a tag is cut after 256 attributes, and a link whose value
+ * held a NUL byte is dropped (libxml2 would cut it short).  A document
+ * with no declared charset is read as UTF-8, then as ISO-8859-1 from the
+ * first byte that is not UTF-8 on.
  */
 #ifndef SC_LINKS_H
 #define SC_LINKS_H

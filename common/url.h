@@ -15,6 +15,28 @@
  *   - userinfo, query kept (query escapes normalized as above);
  *   - at most SC_URL_MAX bytes (else SC_ETOOBIG).
  *
+ * In detail (what url.c does, and tests/test_url.c checks):
+ *   - input is read as browsers read an href: leading and trailing
+ *     controls and spaces dropped, tabs and newlines dropped anywhere;
+ *   - escaped: controls, space, bytes >= 0x7f, a '%' not followed by two
+ *     hex digits, and the characters RFC 3986 never allows raw:
+ *     " < > \ ^ ` { | } ('@' too inside a userinfo); an empty query
+ *     ("a?") is dropped, an empty userinfo ("@a") too;
+ *   - the host must be letters, digits, '-', '.', '_' (after punycode) or
+ *     an IPv6 literal; curl rewrites numeric IPv4 forms ("0x7f.1" ->
+ *     "127.0.0.1") and IPv6 literals ("[0:0::1]" -> "[::1]");
+ *   - after "http:" any number of slashes but none start the authority
+ *     ("http:/a", "http:///a" are "http://a/"), but against a base of the
+ *     same scheme fewer than two make a relative reference ("http:g" is
+ *     "g"), as RFC 3986 section 5.4.2 allows and browsers do;
+ *   - a scheme other than http or https gives SC_ESCHEME even in a
+ *     reference ("mailto:x", "javascript:..."); no scheme, SC_EINVAL for
+ *     url_normalize();
+ *   - the input is a C string: a NUL ends it.  links.c drops attribute
+ *     values that held a NUL byte before they get here.  "%00" is kept.
+ *   - an international host needs libidn2 to read UTF-8: url.c switches
+ *     the calling thread to the C.UTF-8 locale for that one call.
+ *
  * Nothing here is hand-rolled that curl_url() already does: parsing,
  * relative resolution (RFC 3986 section 5) and dot-segment removal are
  * libcurl's; this module adds the normalization steps on top.
@@ -61,7 +83,8 @@ int url_resolve(const char *base, const char *ref, char **out);
 int url_host_key(const char *nurl, char *out, size_t n);
 
 /* The host (no port) of a normalized URL, as a pointer into it and a length;
- * 0 or SC_EINVAL. */
+ * 0 or SC_EINVAL.  An IPv6 host keeps its brackets ("[::1]"), as in the
+ * host key. */
 int url_host(const char *nurl, const char **host, size_t *len);
 
 #endif

@@ -1,0 +1,658 @@
+/*
+ * url.c - URL normalization on libcurl's URL API; see url.h.
+ *
+ * libcurl parses, resolves relative references and removes dot segments.
+ * It leaves percent-encoding as it found it, keeps the case and a trailing
+ * dot of host names, accepts odd bytes in hosts, and gets a few RFC 3986
+ * section 5.4 cases wrong (an empty reference or a bare "#frag" gives the
+ * base's directory, not the base itself).  So every input goes through two
+ * passes of our own:
+ *
+ *   before curl (url_prepare): trim white space the way browsers do, cut
+ *   the fragment, refuse schemes other than http and https, write the
+ *   authority as "//" authority, drop the host's trailing dots, normalize
+ *   percent-encoding in the userinfo, path and query (so that dot segments
+ *   hidden as %2E are seen and removed by curl);
+ *
+ *   after curl (url_finish): check the scheme, drop an empty userinfo,
+ *   lowercase and check the host, check the length.
+ *
+ * Every URL that comes out normalizes to itself (tests/test_url.c checks
+ * this for each case).
+ *
+ * Nothing is kept between calls; the only state is the parsed base.
+ */
+#include "common/url.h"
+#include "common/err.h"
+#include "common/limits.h"
+
+#include <curl/curl.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Set: no flags.  curl then refuses schemes it has no protocol for
+ * (mailto:, javascript:, data:) with CURLUE_UNSUPPORTED_SCHEME, and a URL
+ * with no scheme at all unless a base is set. */
+#define URL_SET_FLAGS   0
+/* Get: no ":80" / ":443"; an IDN host in punycode. */
+#define URL_GET_FLAGS   (CURLU_NO_DEFAULT_PORT | CURLU_PUNYCODE)
+
+/*
+ * The input after the first pass.  Escaping can triple a byte, but a
+ * reference longer than SC_URL_MAX after escaping is refused: it could
+ * only shrink back under the cap through dot segments, and real links
+ * that do that do not exist.
+ */
+struct url_pre {
+	char s[SC_URL_MAX + 1];
+	size_t len;
+	int scheme;             /* s starts with "http:" or "https:" */
+	int idn;                /* the host has non-ASCII bytes */
+};
+
+static int url_is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int url_is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int url_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int url_is_unreserved(int c)
+{
+	return url_is_alpha(c) || url_is_digit(c) ||
+	       c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* Bytes that may not appear raw in a path or query (RFC 3986 section 2):
+ * controls, space, non-ASCII and the excluded ASCII characters. */
+static int url_must_escape(unsigned char c)
+{
+	if (c <= 0x20 || c >= 0x7f)
+		return 1;
+	return c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
+	       c == '`' || c == '{' || c == '|' || c == '}';
+}
+
+/* Browsers strip these anywhere in a URL (WHATWG URL, "basic URL parser"). */
+static int url_is_tabnl(unsigned char c)
+{
+	return c == '\t' || c == '\n' || c == '\r';
+}
+
+static int url_pre_put(struct url_pre *p, char c)
+{
+	if (p->len >= SC_URL_MAX)
+		return SC_ETOOBIG;
+	p->s[p->len++] = c;
+	return 0;
+}
+
+static int url_pre_escape(struct url_pre *p, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (p->len + 3 > SC_URL_MAX)
+		return SC_ETOOBIG;
+	p->s[p->len++] = '%';
+	p->s[p->len++] = hex[c >> 4];
+	p->s[p->len++] = hex[c & 15];
+	return 0;
+}
+
+/*
+ * Copy the bytes of s[i..end) normalizing their percent-encoding:
+ * escapes of unreserved characters decoded, other escapes in uppercase,
+ * a stray '%' and bytes that may not appear raw escaped (and '@' too when
+ * at is set: in a userinfo).
+ */
+static int url_pre_span(struct url_pre *p, const char *s, size_t i,
+			size_t end, int at)
+{
+	int err;
+
+	for (; i < end; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '%') {
+			int hi = -1, lo = -1;
+
+			if (i + 2 < end) {
+				hi = url_hexval(s[i + 1]);
+				lo = url_hexval(s[i + 2]);
+			}
+			if (hi < 0 || lo < 0) {
+				err = url_pre_escape(p, '%');
+			} else {
+				c = (unsigned char)(hi << 4 | lo);
+				err = url_is_unreserved(c) ?
+				      url_pre_put(p, (char)c) :
+				      url_pre_escape(p, c);
+				i += 2;
+			}
+		} else if (url_must_escape(c) || (at && c == '@')) {
+			err = url_pre_escape(p, c);
+		} else {
+			err = url_pre_put(p, (char)c);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Is the scheme of base the n bytes at s (any case)? */
+static int url_same_scheme(CURLU *base, const char *s, size_t n)
+{
+	char *scheme = NULL;
+	int same;
+
+	if (curl_url_get(base, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
+		return 0;
+	same = strlen(scheme) == n && strncasecmp(scheme, s, n) == 0;
+	curl_free(scheme);
+	return same;
+}
+
+/*
+ * First pass over url, a reference to resolve against base (NULL: an
+ * absolute URL): trim, drop tabs and newlines, cut the fragment, find the
+ * authority the way curl and browsers do and write it as "//" authority,
+ * and normalize the percent-encoding of the userinfo, path and query.  The
+ * host is copied as it is but for trailing dots and escapes of unreserved
+ * characters (curl checks it, turns an international name into punycode
+ * and a numeric IPv4 one into dotted quad), and the port as it is.
+ *
+ * After "http:" or "https:", any number of slashes but zero introduce the
+ * authority ("http:/a.test", "http:///a.test" are read as "http://a.test",
+ * as curl and browsers do), except that against a base of the same scheme
+ * fewer than two slashes make a relative reference: "http:g" is "g" and
+ * "http:/g" is "/g" (RFC 3986 section 5.4.2 allows this "for backward
+ * compatibility"; browsers do it).
+ */
+static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
+{
+	const unsigned char *u = (const unsigned char *)url, *e;
+	char c[SC_URL_MAX + 1];
+	size_t n = 0, i = 0, k, aend, hend, hstart, at, j;
+	int auth = 0, err;
+
+	p->len = 0;
+	p->scheme = 0;
+	p->idn = 0;
+
+	/* Leading and trailing C0 controls and spaces go, tabs and newlines
+	 * anywhere, and the fragment. */
+	while (*u && *u <= 0x20)
+		u++;
+	e = u + strlen((const char *)u);
+	while (e > u && e[-1] <= 0x20)
+		e--;
+	if ((size_t)(e - u) > SC_URL_MAX)
+		return SC_ETOOBIG;
+	for (; u < e && *u != '#'; u++)
+		if (!url_is_tabnl(*u))
+			c[n++] = (char)*u;
+	c[n] = '\0';
+
+	/* scheme ":" (RFC 3986 section 3.1) */
+	if (n && url_is_alpha(c[0])) {
+		j = 1;
+		while (j < n && (url_is_alpha(c[j]) || url_is_digit(c[j]) ||
+				 c[j] == '+' || c[j] == '-' || c[j] == '.'))
+			j++;
+		if (j < n && c[j] == ':')
+			i = j + 1;
+	}
+	/* Only http and https are wanted: refuse the others here, before
+	 * curl spends a parse on them (and for those it knows, like ftp:,
+	 * succeeds). */
+	if (i && !((i == 5 && strncasecmp(c, "http:", 5) == 0) ||
+		   (i == 6 && strncasecmp(c, "https:", 6) == 0)))
+		return SC_ESCHEME;
+	k = strspn(c + i, "/");
+	if (i) {
+		if (k < 2 && base && url_same_scheme(base, c, i - 1)) {
+			auth = 0;               /* relative: drop "http:" */
+		} else if (k == 0) {
+			return SC_EINVAL;       /* "http:g" */
+		} else {
+			memcpy(p->s, c, i);
+			p->len = i;
+			p->scheme = 1;
+			auth = 1;
+		}
+	} else {
+		auth = k >= 2;
+	}
+	if (!auth)
+		return url_pre_span(p, c, i, n, 0);
+
+	/* "//" userinfo "@" host ":" port, up to the path or query. */
+	i += k;
+	if ((err = url_pre_put(p, '/')) || (err = url_pre_put(p, '/')))
+		return err;
+	aend = i + strcspn(c + i, "/?");
+	at = aend;
+	for (j = i; j < aend; j++)
+		if (c[j] == '@')
+			at = j;
+	if (at < aend) {
+		if ((err = url_pre_span(p, c, i, at, 1)) ||
+		    (err = url_pre_put(p, '@')))
+			return err;
+		i = at + 1;
+	}
+	if (c[i] == '[') {
+		const char *rb = memchr(c + i, ']', aend - i);
+		hend = rb ? (size_t)(rb - c) + 1 : aend;
+	} else {
+		hend = i + strcspn(c + i, ":");
+		if (hend > aend)
+			hend = aend;
+	}
+	/* curl decodes escapes in the host; those of unreserved characters
+	 * are decoded here already so that the trailing dots dropped are
+	 * all of them ("a.%2E" is "a"), and that a numeric IPv4 host reaches
+	 * curl without them (curl rewrites "7" as "0.0.0.7", not "7."). */
+	hstart = p->len;
+	for (j = i; j < hend; j++) {
+		unsigned char ch = (unsigned char)c[j];
+
+		if (ch == '%' && j + 2 < hend) {
+			int hi = url_hexval(c[j + 1]), lo = url_hexval(c[j + 2]);
+
+			if (hi >= 0 && lo >= 0 && url_is_unreserved(hi << 4 | lo)) {
+				ch = (unsigned char)(hi << 4 | lo);
+				j += 2;
+			}
+		}
+		if (ch >= 0x80)
+			p->idn = 1;
+		if ((err = url_pre_put(p, (char)ch)))
+			return err;
+	}
+	while (p->len > hstart && p->s[p->len - 1] == '.')
+		p->len--;
+	if (p->len == hstart)
+		return SC_ENOHOST;
+	for (j = hend; j < aend; j++)
+		if ((err = url_pre_put(p, c[j])))
+			return err;
+	return url_pre_span(p, c, aend, n, 0);
+}
+
+static int url_prepare(const char *url, CURLU *base, struct url_pre *p)
+{
+	int err = url_prepare_body(url, base, p);
+
+	p->s[p->len] = '\0';
+	return err;
+}
+
+static int url_curl_err(CURLUcode rc)
+{
+	switch (rc) {
+	case CURLUE_UNSUPPORTED_SCHEME:
+		return SC_ESCHEME;
+	case CURLUE_NO_HOST:
+		return SC_ENOHOST;
+	default:
+		return SC_EINVAL;
+	}
+}
+
+static int url_is_http(const char *s, size_t *plen)
+{
+	if (strncmp(s, "http://", 7) == 0) {
+		*plen = 7;
+		return 1;
+	}
+	if (strncmp(s, "https://", 8) == 0) {
+		*plen = 8;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * curl accepts host names that are no DNS names nor addresses (it decodes
+ * "%41" in a host, lets controls through, reads "http:/\x7f" as host
+ * "\x7f"); such a URL would not come out the same when normalized again.
+ * Allowed: letters, digits, '-', '.', '_' (seen in real names), or an IPv6
+ * literal with an optional zone ("%25" then unreserved characters).
+ */
+static int url_host_ok(const char *h, size_t n)
+{
+	size_t i = 0;
+
+	if (h[0] == '[') {
+		if (n < 3 || h[n - 1] != ']')
+			return 0;
+		for (i = 1; i < n - 1; i++) {
+			char c = h[i];
+
+			if (c == '%')
+				break;
+			if (!(url_is_digit(c) || (c >= 'a' && c <= 'f') ||
+			      (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+				return 0;
+		}
+		if (i == n - 1)
+			return 1;
+		if (strncmp(h + i, "%25", 3) != 0 || i + 3 >= n - 1)
+			return 0;
+		for (i += 3; i < n - 1; i++)
+			if (!url_is_unreserved(h[i]))
+				return 0;
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!(url_is_alpha(h[i]) || url_is_digit(h[i]) ||
+		      h[i] == '-' || h[i] == '.' || h[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Second pass: from the URL curl built (scheme lowercase, default port
+ * dropped, no fragment, a path that starts with "/") make our normal form
+ * in a string the caller owns.
+ */
+static int url_finish(const char *cu, char **out)
+{
+	size_t slen, alen, ulen, hlen, len;
+	const char *auth, *aend, *at, *host, *hend, *rest;
+	char *o, *w;
+	size_t k;
+
+	if (!url_is_http(cu, &slen))
+		return SC_ESCHEME;
+	auth = cu + slen;
+	alen = strcspn(auth, "/?#");
+	aend = auth + alen;
+	at = NULL;
+	for (k = 0; k < alen; k++)
+		if (auth[k] == '@')
+			at = auth + k;
+	host = at ? at + 1 : auth;
+	ulen = (size_t)(host - auth);
+	if (ulen == 1)
+		ulen = 0;       /* "http://@a/" is "http://a/" */
+	if (*host == '[') {
+		hend = memchr(host, ']', (size_t)(aend - host));
+		if (!hend)
+			return SC_EINVAL;
+		hend++;
+	} else {
+		hend = memchr(host, ':', (size_t)(aend - host));
+		if (!hend)
+			hend = aend;
+	}
+	hlen = (size_t)(hend - host);
+	if (*host != '[')
+		while (hlen && host[hlen - 1] == '.')
+			hlen--;
+	if (hlen == 0)
+		return SC_ENOHOST;
+	if (!url_host_ok(host, hlen))
+		return SC_EINVAL;
+	rest = hend;            /* ":port", path, query */
+
+	len = slen + ulen + hlen + strlen(rest);
+	if (len > SC_URL_MAX)
+		return SC_ETOOBIG;
+	o = w = xmalloc(len + 1);
+	memcpy(w, cu, slen);
+	w += slen;
+	if (ulen) {
+		memcpy(w, auth, ulen);
+		w += ulen;
+	}
+	for (k = 0; k < hlen; k++) {
+		char c = host[k];
+		*w++ = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	strcpy(w, rest);
+	*out = o;
+	return 0;
+}
+
+/*
+ * Get the whole URL out of h and finish it.  curl turns an international
+ * host name into punycode with libidn2, which reads the input in the
+ * charset of the current locale: in the "C" locale every non-ASCII name
+ * fails.  Such names are rare, so only for them a UTF-8 locale is put on
+ * this thread for the duration of the call.
+ */
+static int url_get(CURLU *h, int idn, char **out)
+{
+	locale_t lc = (locale_t)0, old = (locale_t)0;
+	CURLUcode rc;
+	char *cu = NULL;
+	int err;
+
+	if (idn) {
+		lc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+		if (lc)
+			old = uselocale(lc);
+	}
+	rc = curl_url_get(h, CURLUPART_URL, &cu, URL_GET_FLAGS);
+	if (lc) {
+		uselocale(old);
+		freelocale(lc);
+	}
+	if (rc != CURLUE_OK)
+		return url_curl_err(rc);
+	err = url_finish(cu, out);
+	curl_free(cu);
+	return err;
+}
+
+int url_normalize(const char *url, char **out)
+{
+	struct url_pre pre;
+	CURLU *h;
+	CURLUcode rc;
+	int err;
+
+	*out = NULL;
+	err = url_prepare(url, NULL, &pre);
+	if (err)
+		return err;
+	if (!pre.scheme)
+		return SC_EINVAL;
+	h = curl_url();
+	if (!h)
+		return SC_EINVAL;
+	rc = curl_url_set(h, CURLUPART_URL, pre.s, URL_SET_FLAGS);
+	if (rc == CURLUE_OK)
+		err = url_get(h, pre.idn, out);
+	else
+		err = url_curl_err(rc);
+	curl_url_cleanup(h);
+	return err;
+}
+
+void url_base_init(struct url_base *b)
+{
+	b->h = NULL;
+}
+
+void url_base_release(struct url_base *b)
+{
+	curl_url_cleanup(b->h);
+	b->h = NULL;
+}
+
+int url_base_set(struct url_base *b, const char *url)
+{
+	char *norm;
+	CURLU *h;
+	int err;
+
+	/* The handle is built from the normal form, so that the base's host
+	 * is ASCII and every URL resolved against it needs only the
+	 * reference's own fix-ups. */
+	err = url_normalize(url, &norm);
+	if (err)
+		return err;
+	h = curl_url();
+	if (!h) {
+		free(norm);
+		return SC_EINVAL;
+	}
+	if (curl_url_set(h, CURLUPART_URL, norm, URL_SET_FLAGS) != CURLUE_OK) {
+		curl_url_cleanup(h);
+		free(norm);
+		return SC_EINVAL;
+	}
+	free(norm);
+	url_base_release(b);
+	b->h = h;
+	return 0;
+}
+
+int url_base_resolve(const struct url_base *b, const char *ref, char **out)
+{
+	struct url_pre pre;
+	const char *r;
+	CURLU *h;
+	CURLUcode rc;
+	int err;
+
+	*out = NULL;
+	if (!b->h)
+		return SC_EINVAL;
+	err = url_prepare(ref, b->h, &pre);
+	if (err)
+		return err;
+	r = pre.s;
+	/* An empty reference is the base itself (curl would give the base's
+	 * directory). */
+	if (*r == '\0')
+		return url_get(b->h, 0, out);
+	h = curl_url_dup(b->h);
+	if (!h)
+		return SC_EINVAL;
+	rc = curl_url_set(h, CURLUPART_URL, r, URL_SET_FLAGS);
+	if (rc == CURLUE_OK)
+		err = url_get(h, pre.idn, out);
+	else
+		err = url_curl_err(rc);
+	curl_url_cleanup(h);
+	return err;
+}
+
+int url_resolve(const char *base, const char *ref, char **out)
+{
+	struct url_base b;
+	int err;
+
+	*out = NULL;
+	url_base_init(&b);
+	err = url_base_set(&b, base);
+	if (!err)
+		err = url_base_resolve(&b, ref, out);
+	url_base_release(&b);
+	return err;
+}
+
+/*
+ * Find scheme default port, host start and end, and port digits in a
+ * normalized URL.
+ */
+static int url_split_host(const char *nurl, const char **host, size_t *hlen,
+			  const char **port, size_t *plen, const char **defport)
+{
+	size_t slen, alen, k;
+	const char *auth, *aend, *h, *hend;
+
+	if (!url_is_http(nurl, &slen))
+		return SC_EINVAL;
+	*defport = slen == 7 ? "80" : "443";
+	auth = nurl + slen;
+	alen = strcspn(auth, "/?#");
+	aend = auth + alen;
+	h = auth;
+	for (k = 0; k < alen; k++)
+		if (auth[k] == '@')
+			h = auth + k + 1;
+	if (*h == '[') {
+		hend = memchr(h, ']', (size_t)(aend - h));
+		if (!hend)
+			return SC_EINVAL;
+		hend++;
+	} else {
+		hend = memchr(h, ':', (size_t)(aend - h));
+		if (!hend)
+			hend = aend;
+	}
+	if (hend == h)
+		return SC_EINVAL;
+	*host = h;
+	*hlen = (size_t)(hend - h);
+	*port = NULL;
+	*plen = 0;
+	if (hend < aend) {
+		if (*hend != ':')
+			return SC_EINVAL;
+		*port = hend + 1;
+		*plen = (size_t)(aend - *port);
+		for (k = 0; k < *plen; k++)
+			if (!url_is_digit((*port)[k]))
+				return SC_EINVAL;
+		if (*plen == 0)
+			*port = NULL;
+	}
+	return 0;
+}
+
+int url_host_key(const char *nurl, char *out, size_t n)
+{
+	const char *host, *port, *defport;
+	size_t hlen, plen, k, len;
+	int err;
+
+	err = url_split_host(nurl, &host, &hlen, &port, &plen, &defport);
+	if (err)
+		return err;
+	if (!port) {
+		port = defport;
+		plen = strlen(defport);
+	}
+	len = hlen + 1 + plen;
+	if (n == 0 || len > n - 1)
+		return SC_ETOOBIG;
+	for (k = 0; k < hlen; k++) {
+		char c = host[k];
+		out[k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+	}
+	out[hlen] = ':';
+	memcpy(out + hlen + 1, port, plen);
+	out[len] = '\0';
+	return (int)len;
+}
+
+int url_host(const char *nurl, const char **host, size_t *len)
+{
+	const char *port, *defport;
+	size_t plen;
+
+	return url_split_host(nurl, host, len, &port, &plen, &defport);
+}

@@ -1,0 +1,358 @@
+/*
+ * test_url.c - url_normalize(), url_resolve(), url_base_*(), url_host_key()
+ * and url_host() against tables of inputs and expected normal forms.
+ */
+#include "common/err.h"
+#include "common/limits.h"
+#include "common/url.h"
+#include "tests/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RFC_BASE "http://a/b/c/d;p?q"
+
+struct url_case {
+	const char *base;       /* NULL: url_normalize(ref) */
+	const char *ref;
+	int err;
+	const char *want;       /* NULL when err != 0 */
+};
+
+static const struct url_case cases[] = {
+	/* RFC 3986 section 5.4.1, normal examples, in our normal form
+	 * (fragments dropped, other schemes refused). */
+	{ RFC_BASE, "g:h",            SC_ESCHEME, NULL },
+	{ RFC_BASE, "g",              0, "http://a/b/c/g" },
+	{ RFC_BASE, "./g",            0, "http://a/b/c/g" },
+	{ RFC_BASE, "g/",             0, "http://a/b/c/g/" },
+	{ RFC_BASE, "/g",             0, "http://a/g" },
+	{ RFC_BASE, "//g",            0, "http://g/" },
+	{ RFC_BASE, "?y",             0, "http://a/b/c/d;p?y" },
+	{ RFC_BASE, "g?y",            0, "http://a/b/c/g?y" },
+	{ RFC_BASE, "#s",             0, "http://a/b/c/d;p?q" },
+	{ RFC_BASE, "g#s",            0, "http://a/b/c/g" },
+	{ RFC_BASE, "g?y#s",          0, "http://a/b/c/g?y" },
+	{ RFC_BASE, ";x",             0, "http://a/b/c/;x" },
+	{ RFC_BASE, "g;x",            0, "http://a/b/c/g;x" },
+	{ RFC_BASE, "g;x?y#s",        0, "http://a/b/c/g;x?y" },
+	{ RFC_BASE, "",               0, "http://a/b/c/d;p?q" },
+	{ RFC_BASE, ".",              0, "http://a/b/c/" },
+	{ RFC_BASE, "./",             0, "http://a/b/c/" },
+	{ RFC_BASE, "..",             0, "http://a/b/" },
+	{ RFC_BASE, "../",            0, "http://a/b/" },
+	{ RFC_BASE, "../g",           0, "http://a/b/g" },
+	{ RFC_BASE, "../..",          0, "http://a/" },
+	{ RFC_BASE, "../../",         0, "http://a/" },
+	{ RFC_BASE, "../../g",        0, "http://a/g" },
+	/* RFC 3986 section 5.4.2, abnormal examples. */
+	{ RFC_BASE, "../../../g",     0, "http://a/g" },
+	{ RFC_BASE, "../../../../g",  0, "http://a/g" },
+	{ RFC_BASE, "/./g",           0, "http://a/g" },
+	{ RFC_BASE, "/../g",          0, "http://a/g" },
+	{ RFC_BASE, "g.",             0, "http://a/b/c/g." },
+	{ RFC_BASE, ".g",             0, "http://a/b/c/.g" },
+	{ RFC_BASE, "g..",            0, "http://a/b/c/g.." },
+	{ RFC_BASE, "..g",            0, "http://a/b/c/..g" },
+	{ RFC_BASE, "./../g",         0, "http://a/b/g" },
+	{ RFC_BASE, "./g/.",          0, "http://a/b/c/g/" },
+	{ RFC_BASE, "g/./h",          0, "http://a/b/c/g/h" },
+	{ RFC_BASE, "g/../h",         0, "http://a/b/c/h" },
+	{ RFC_BASE, "g;x=1/./y",      0, "http://a/b/c/g;x=1/y" },
+	{ RFC_BASE, "g;x=1/../y",     0, "http://a/b/c/y" },
+	{ RFC_BASE, "g?y/./x",        0, "http://a/b/c/g?y/./x" },
+	{ RFC_BASE, "g?y/../x",       0, "http://a/b/c/g?y/../x" },
+	{ RFC_BASE, "g#s/./x",        0, "http://a/b/c/g" },
+	{ RFC_BASE, "g#s/../x",       0, "http://a/b/c/g" },
+	/* "for backward compatibility", as browsers do */
+	{ RFC_BASE, "http:g",         0, "http://a/b/c/g" },
+	{ RFC_BASE, "HTTP:/g",        0, "http://a/g" },
+	{ RFC_BASE, "https:g",        SC_EINVAL, NULL },
+
+	/* Other references. */
+	{ RFC_BASE, "  ../g \n",      0, "http://a/b/g" },
+	{ RFC_BASE, "\tg\n/h\r",      0, "http://a/b/c/g/h" },
+	{ RFC_BASE, "g h",            0, "http://a/b/c/g%20h" },
+	{ RFC_BASE, "%2e%2E/g",       0, "http://a/b/g" },
+	{ RFC_BASE, "//Other.Test:80/x#y", 0, "http://other.test/x" },
+	{ "https://s.test/a", "//x.test", 0, "https://x.test/" },
+	{ "https://s.test/a", "http://x.test:443/", 0, "http://x.test:443/" },
+	{ "https://S.TEST:443/a/b", "c", 0, "https://s.test/a/c" },
+	{ RFC_BASE, "javascript:void(0)", SC_ESCHEME, NULL },
+	{ RFC_BASE, "JavaScript:alert(1)", SC_ESCHEME, NULL },
+	{ RFC_BASE, "mailto:x@a.test", SC_ESCHEME, NULL },
+	{ RFC_BASE, "tel:+1234",      SC_ESCHEME, NULL },
+	{ RFC_BASE, "ftp://a.test/x", SC_ESCHEME, NULL },
+	{ RFC_BASE, "data:text/html,hi", SC_ESCHEME, NULL },
+	{ RFC_BASE, "//a b/",         SC_EINVAL, NULL },
+	{ "mailto:x@a.test", "g",     SC_ESCHEME, NULL },
+	{ "/not/absolute", "g",       SC_EINVAL, NULL },
+
+	/* Case folding. */
+	{ NULL, "HTTP://WWW.Example.COM/A/B", 0, "http://www.example.com/A/B" },
+	{ NULL, "HtTpS://A.TEST/?Q=A", 0, "https://a.test/?Q=A" },
+	/* Default ports. */
+	{ NULL, "http://a.test:80/",      0, "http://a.test/" },
+	{ NULL, "https://a.test:443/x",   0, "https://a.test/x" },
+	{ NULL, "http://a.test:443/",     0, "http://a.test:443/" },
+	{ NULL, "https://a.test:80/",     0, "https://a.test:80/" },
+	{ NULL, "http://a.test:8080/x",   0, "http://a.test:8080/x" },
+	{ NULL, "http://a.test:/x",       0, "http://a.test/x" },
+	{ NULL, "http://a.test:99999/",   SC_EINVAL, NULL },
+	/* Empty path, query. */
+	{ NULL, "http://a.test",          0, "http://a.test/" },
+	{ NULL, "http://a.test?q=1",      0, "http://a.test/?q=1" },
+	{ NULL, "http://a.test/x?b=2&a=1", 0, "http://a.test/x?b=2&a=1" },
+	/* Percent-encoding. */
+	{ NULL, "http://a.test/%7e%7Euser", 0, "http://a.test/~~user" },
+	{ NULL, "http://a.test/%41%62%2D%2e%5F", 0, "http://a.test/Ab-._" },
+	{ NULL, "http://a.test/a%2fb",    0, "http://a.test/a%2Fb" },
+	{ NULL, "http://a.test/%e2%82%ac", 0, "http://a.test/%E2%82%AC" },
+	{ NULL, "http://a.test/a b",      0, "http://a.test/a%20b" },
+	{ NULL, "http://a.test/\xc3\xa9", 0, "http://a.test/%C3%A9" },
+	{ NULL, "http://a.test/a\x01" "b\x7f", 0, "http://a.test/a%01b%7F" },
+	{ NULL, "http://a.test/a\"b<c>{d}", 0, "http://a.test/a%22b%3Cc%3E%7Bd%7D" },
+	{ NULL, "http://a.test/100%",     0, "http://a.test/100%25" },
+	{ NULL, "http://a.test/%zz%4",    0, "http://a.test/%25zz%254" },
+	{ NULL, "http://a.test/?q=a b&c=%41%3d", 0, "http://a.test/?q=a%20b&c=A%3D" },
+	{ NULL, "http://a.test/x/%2E%2e/y", 0, "http://a.test/y" },
+	{ NULL, "http://a.test/a%25b",    0, "http://a.test/a%25b" },
+	/* Dot segments, fragments, white space. */
+	{ NULL, "http://a.test/a/./b/../c", 0, "http://a.test/a/c" },
+	{ NULL, "http://a.test/..",       0, "http://a.test/" },
+	{ NULL, "http://a.test/x#frag",   0, "http://a.test/x" },
+	{ NULL, "http://a.test/x#",       0, "http://a.test/x" },
+	{ NULL, "http://a.test/x#a b",    0, "http://a.test/x" },
+	{ NULL, "  http://a.test/x \r\n", 0, "http://a.test/x" },
+	{ NULL, "http://a.te\nst/a\tb",   0, "http://a.test/ab" },
+	/* Hosts. */
+	{ NULL, "http://a.test./x",       0, "http://a.test/x" },
+	{ NULL, "http://A.TEST.:8080/",   0, "http://a.test:8080/" },
+	{ NULL, "http://[::1]/",          0, "http://[::1]/" },
+	{ NULL, "http://[::1]:8080/x",    0, "http://[::1]:8080/x" },
+	{ NULL, "https://[::1]:443/",     0, "https://[::1]/" },
+	{ NULL, "http://[FE80::1]/",      0, "http://[fe80::1]/" },
+	{ NULL, "http://[0:0::1]/",       0, "http://[::1]/" },
+	{ NULL, "http://[::1/",           SC_EINVAL, NULL },
+	{ NULL, "http://127.0.0.1:8000/", 0, "http://127.0.0.1:8000/" },
+	{ NULL, "http://b\xc3\xbc" "cher.test/", 0, "http://xn--bcher-kva.test/" },
+	{ NULL, "http://xn--bcher-kva.test/", 0, "http://xn--bcher-kva.test/" },
+	{ NULL, "http://0./",             0, "http://0.0.0.0/" },
+	{ NULL, "http://20%2E/",          0, "http://0.0.0.20/" },
+	{ NULL, "http://1.2.3/",          0, "http://1.2.0.3/" },
+	{ NULL, "http://a.%2e/x",         0, "http://a/x" },
+	{ NULL, "http://%41.test/",       0, "http://a.test/" },
+	{ NULL, "http://a.test%2F/",      SC_EINVAL, NULL },
+	{ NULL, "http://a%00.test/",      SC_EINVAL, NULL },
+	{ NULL, "http:/\x7f/",            SC_EINVAL, NULL },
+	{ NULL, "http://./x",             SC_ENOHOST, NULL },
+	/* Slashes after the scheme, as curl and browsers read them. */
+	{ NULL, "http:/a.test/x",         0, "http://a.test/x" },
+	{ NULL, "http:///a.test/x",       0, "http://a.test/x" },
+	{ RFC_BASE, "///g",               0, "http://g/" },
+	{ RFC_BASE, "https:/g",           0, "https://g/" },
+	/* Userinfo. */
+	{ NULL, "http://user:pw@A.Test/", 0, "http://user:pw@a.test/" },
+	{ NULL, "http://user@a.test:81/", 0, "http://user@a.test:81/" },
+	{ NULL, "http://@a.test/",        0, "http://a.test/" },
+	{ NULL, "http://u@[::1]:81/",     0, "http://u@[::1]:81/" },
+	{ NULL, "http://a@b@c.test/",     0, "http://a%40b@c.test/" },
+	{ NULL, "http://u%7e:p%2f@a.test/", 0, "http://u~:p%2F@a.test/" },
+	/* Other schemes. */
+	{ NULL, "mailto:x@a.test",        SC_ESCHEME, NULL },
+	{ NULL, "javascript:alert(1)",    SC_ESCHEME, NULL },
+	{ NULL, "ftp://a.test/x",         SC_ESCHEME, NULL },
+	{ NULL, "data:text/plain,x",      SC_ESCHEME, NULL },
+	{ NULL, "file:///etc/passwd",     SC_ESCHEME, NULL },
+	/* Garbage. */
+	{ NULL, "",                       SC_EINVAL, NULL },
+	{ NULL, "   ",                    SC_EINVAL, NULL },
+	{ NULL, "garbage",                SC_EINVAL, NULL },
+	{ NULL, "/relative/x",            SC_EINVAL, NULL },
+	{ NULL, "//a.test/x",             SC_EINVAL, NULL },
+	{ NULL, "http:",                  SC_EINVAL, NULL },
+	{ NULL, "http://",                SC_ENOHOST, NULL },
+	{ NULL, "http://./",              SC_ENOHOST, NULL },
+	{ NULL, "http://a b.test/",       SC_EINVAL, NULL },
+	{ NULL, "http://a.test:x/",       SC_EINVAL, NULL },
+};
+
+struct key_case {
+	const char *nurl;
+	int ret;                /* length or error */
+	const char *key;        /* url_host_key() */
+	const char *host;       /* url_host() */
+};
+
+static const struct key_case keys[] = {
+	{ "http://a.test/x",            9, "a.test:80",   "a.test" },
+	{ "https://a.test/",           10, "a.test:443",  "a.test" },
+	{ "http://a.test:8080/",       11, "a.test:8080", "a.test" },
+	{ "https://a.test:80/?q",       9, "a.test:80",   "a.test" },
+	{ "http://u:p@a.test:81/x@y",   9, "a.test:81",   "a.test" },
+	{ "http://[::1]/",              8, "[::1]:80",    "[::1]" },
+	{ "https://[::1]:8443/x",      10, "[::1]:8443",  "[::1]" },
+	{ "http://u@[fe80::1]:1/",     11, "[fe80::1]:1", "[fe80::1]" },
+	{ "http://A.Test/",             9, "a.test:80",   "A.Test" },
+	{ "http://a.test?q",            9, "a.test:80",   "a.test" },
+	{ "ftp://a.test/",      SC_EINVAL, NULL, NULL },
+	{ "http:///x",          SC_EINVAL, NULL, NULL },
+	{ "http://[::1/",       SC_EINVAL, NULL, NULL },
+	{ "http://a.test:8x/",  SC_EINVAL, NULL, NULL },
+	{ "a.test",             SC_EINVAL, NULL, NULL },
+};
+
+static int run_case(const struct url_case *c, char **out)
+{
+	if (!c->base)
+		return url_normalize(c->ref, out);
+	return url_resolve(c->base, c->ref, out);
+}
+
+static void test_table(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct url_case *c = &cases[i];
+		char *out = (char *)1, *again = NULL;
+		int err = run_case(c, &out);
+
+		if (err != c->err || (out == NULL) != (c->want == NULL))
+			fprintf(stderr, "case %zu: '%s' + '%s'\n", i,
+				c->base ? c->base : "", c->ref);
+		CHECK_INT(err, c->err);
+		CHECK_STR(out, c->want);
+		/* The normal form is a fixed point. */
+		if (out) {
+			CHECK_INT(url_normalize(out, &again), 0);
+			CHECK_STR(again, out);
+		}
+		free(again);
+		free(out);
+	}
+}
+
+/* url_base_resolve() with one base for many references gives what the
+ * one-shot url_resolve() gives. */
+static void test_base(void)
+{
+	struct url_base b;
+	char *out = NULL;
+	size_t i;
+
+	url_base_init(&b);
+	CHECK_INT(url_base_resolve(&b, "g", &out), SC_EINVAL);
+	CHECK(out == NULL);
+	CHECK_INT(url_base_set(&b, "mailto:x@a.test"), SC_ESCHEME);
+	CHECK(b.h == NULL);
+	CHECK_INT(url_base_set(&b, "http://x.test/old/"), 0);
+	CHECK_INT(url_base_set(&b, RFC_BASE), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct url_case *c = &cases[i];
+
+		if (!c->base || strcmp(c->base, RFC_BASE) != 0)
+			continue;
+		CHECK_INT(url_base_resolve(&b, c->ref, &out), c->err);
+		CHECK_STR(out, c->want);
+		free(out);
+	}
+	/* A failed set keeps the old base. */
+	CHECK_INT(url_base_set(&b, "garbage"), SC_EINVAL);
+	CHECK_INT(url_base_resolve(&b, "../x", &out), 0);
+	CHECK_STR(out, "http://a/b/x");
+	free(out);
+	url_base_release(&b);
+	CHECK(b.h == NULL);
+	url_base_release(&b);
+}
+
+static void test_length(void)
+{
+	size_t n = SC_URL_MAX + 100;
+	char *u = xmalloc(n + 1), *out = NULL, *ref;
+
+	/* Exactly SC_URL_MAX bytes pass, one more does not. */
+	memset(u, 'x', n);
+	memcpy(u, "http://a.test/", 14);
+	u[SC_URL_MAX] = '\0';
+	CHECK_INT(url_normalize(u, &out), 0);
+	CHECK_INT(out ? strlen(out) : 0, SC_URL_MAX);
+	free(out);
+	u[SC_URL_MAX] = 'x';
+	u[SC_URL_MAX + 1] = '\0';
+	CHECK_INT(url_normalize(u, &out), SC_ETOOBIG);
+	CHECK(out == NULL);
+	u[n] = '\0';
+	CHECK_INT(url_normalize(u, &out), SC_ETOOBIG);
+	/* Escaping past the cap. */
+	memset(u + 14, ' ', SC_URL_MAX / 2);
+	u[14 + SC_URL_MAX / 2] = 'x';
+	u[15 + SC_URL_MAX / 2] = '\0';
+	CHECK_INT(url_normalize(u, &out), SC_ETOOBIG);
+
+	/* A reference under the cap that resolves to a URL over it. */
+	memset(u, 'b', n);
+	memcpy(u, "http://a.test/", 14);
+	u[5000] = '/';
+	u[5001] = '\0';
+	ref = xmalloc(5001);
+	memset(ref, 'r', 5000);
+	ref[5000] = '\0';
+	CHECK_INT(url_resolve(u, ref, &out), SC_ETOOBIG);
+	CHECK(out == NULL);
+	free(ref);
+	free(u);
+}
+
+static void test_keys(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key_case *k = &keys[i];
+		char out[SC_HOST_MAX + 8];
+		const char *h = NULL;
+		size_t hl = 0;
+		int ret;
+
+		ret = url_host_key(k->nurl, out, sizeof(out));
+		CHECK_INT(ret, k->ret);
+		if (ret >= 0)
+			CHECK_STR(out, k->key);
+		ret = url_host(k->nurl, &h, &hl);
+		CHECK_INT(ret, k->host ? 0 : SC_EINVAL);
+		if (k->host) {
+			CHECK_INT(hl, strlen(k->host));
+			CHECK(h && strncmp(h, k->host, hl) == 0);
+		}
+	}
+	{
+		char small[10];
+
+		/* "a.test:80" needs 10 bytes with its NUL. */
+		CHECK_INT(url_host_key("http://a.test/", small, 10), 9);
+		CHECK_STR(small, "a.test:80");
+		CHECK_INT(url_host_key("http://a.test/", small, 9), SC_ETOOBIG);
+		CHECK_INT(url_host_key("http://a.test/", small, 0), SC_ETOOBIG);
+	}
+	{
+		/* The host key of what url_normalize() made. */
+		char *n = NULL, out[64];
+
+		CHECK_INT(url_normalize("HTTP://User@Www.A.Test.:80/x", &n), 0);
+		CHECK_INT(url_host_key(n, out, sizeof(out)), 13);
+		CHECK_STR(out, "www.a.test:80");
+		free(n);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	test_table();
+	test_base();
+	test_length();
+	test_keys();
+	return check_report(argv[0]);
+}
