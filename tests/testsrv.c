@@ -1,0 +1,1640 @@
+/*
+ * testsrv.c - a deterministic HTTP/1.1 server for shardcrawl's tests and
+ * benchmarks.  Self-contained (libc + zlib); the manual is tests/testsrv.md.
+ *
+ * Three parts, top to bottom:
+ *   - the site: a table of routes (exact path or prefix -> handler).  A
+ *     handler writes one reply into a struct page: status, headers and a
+ *     body whose links are made by page_link().  The same handlers run for
+ *     serving (links become HTML) and for --list (links become the set of
+ *     URLs a correct crawler records or must never request), so the expected
+ *     results cannot drift from what is served.
+ *   - HTTP: parse one request head, log it, serialize the reply (plain,
+ *     chunked and/or gzip) into the connection's output buffer.
+ *   - the event loop: one thread, level-triggered epoll, non-blocking
+ *     sockets, a min-heap of connection deadlines for --latency-ms.
+ *
+ * New scripted behaviours (robots.txt variants, 429 + Retry-After, trickle,
+ * hangs, resets...) are new rows in ts_routes, plus, where the connection
+ * itself must misbehave, a new field of struct page acted on in
+ * conn_advance().
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
+
+/* Caps and defaults.  Everything read from a socket is bounded by these. */
+#define TS_HEAD_MAX       (16u << 10)  /* request line + headers; past it: 431 */
+#define TS_IN_FIRST       4096         /* first allocation of a connection's input */
+#define TS_OUT_KEEP       (64u << 10)  /* larger output buffers are freed when idle */
+#define TS_BODY_MAX       (64u << 20)  /* one generated body */
+#define TS_PAD_MAX        (16u << 20)  /* --pad */
+#define TS_HOSTS_MAX      1000
+#define TS_PAGES_MAX      1000000
+#define TS_LINKS_MAX      10000
+#define TS_LATENCY_MAX    600000       /* ms */
+#define TS_SECONDS_MAX    86400
+#define TS_ACCEPT_BATCH   256          /* accepts per wake-up, so requests are not starved */
+#define TS_EVENTS         1024
+#define TS_CHUNKS         4            /* chunks of a chunked body */
+#define TS_LINGER_MS      2000         /* how long unread input is drained before close */
+#define TS_FIXED_LINKS    5            /* links every content page has, whatever --links */
+#define TS_LOG_LINE_MAX   (TS_HEAD_MAX + 128)
+
+#define TS_DEFAULT_HOSTS  3
+#define TS_DEFAULT_PAGES  40
+#define TS_DEFAULT_LINKS  6
+#define TS_DEFAULT_SECS   600
+
+struct ts_opts {
+	int port;               /* --port; 0 asks for an ephemeral one */
+	unsigned hosts;         /* site hosts h0.test ..; index `hosts` is out.test */
+	unsigned pages;         /* content pages per host */
+	unsigned links;         /* links per content page (at least TS_FIXED_LINKS) */
+	size_t pad;             /* filler bytes per content page */
+	unsigned latency_ms;    /* every response held back this long */
+	unsigned max_seconds;   /* the server exits by itself after this */
+	const char *log_path;
+	int list;               /* --list: print the expected crawl, serve nothing */
+};
+
+static volatile sig_atomic_t ts_stop;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("testsrv: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static uint64_t clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * A growable byte buffer with a hard cap set at init.  Growing past the cap
+ * is refused (-1, nothing changed); running out of memory aborts, as the
+ * house rules allow.  p is NUL-terminated whenever it is non-NULL.
+ */
+struct sbuf {
+	char *p;
+	size_t len, cap, max;
+};
+
+static void sbuf_init(struct sbuf *b, size_t max)
+{
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+static void sbuf_release(struct sbuf *b)
+{
+	free(b->p);
+	sbuf_init(b, b->max);
+}
+
+static int sbuf_reserve(struct sbuf *b, size_t more)
+{
+	size_t want, ncap;
+
+	if (more > b->max - b->len)
+		return -1;
+	want = b->len + more + 1;
+	if (want <= b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < want)
+		ncap *= 2;
+	if (ncap > b->max + 1)
+		ncap = b->max + 1;
+	b->p = realloc(b->p, ncap);
+	if (!b->p)
+		die("out of memory (%zu bytes)", ncap);
+	b->cap = ncap;
+	return 0;
+}
+
+static int sbuf_add(struct sbuf *b, const void *p, size_t n)
+{
+	if (sbuf_reserve(b, n) < 0)
+		return -1;
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+static int sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || sbuf_reserve(b, (size_t)n) < 0)
+		return -1;
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+static int sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Drop the first n bytes. */
+static void sbuf_consume(struct sbuf *b, size_t n)
+{
+	memmove(b->p, b->p + n, b->len - n);
+	b->len -= n;
+	if (b->p)
+		b->p[b->len] = '\0';
+}
+
+/* ------------------------------------------------------------------------
+ * The site
+ */
+
+/* A set of URLs in insertion order (the order is the --list BFS queue). */
+struct ts_url {
+	char *url;              /* normalized, owned */
+	unsigned host;
+	size_t path_off;        /* the path starts at url + path_off */
+	int status;
+};
+
+struct urlset {
+	struct ts_url *v;
+	size_t n, cap;
+	size_t *slot;           /* open addressing: index + 1, 0 = empty */
+	size_t nslot;
+};
+
+enum link_tag { LT_A, LT_AREA, LT_FRAME, LT_IFRAME, LT_REFRESH };
+
+enum link_follow {
+	LF_FOLLOW,              /* a crawler must request the target (when in scope) */
+	LF_FORBID,              /* a crawler must never request it */
+	LF_NONE,                /* not an http URL (mailto:, javascript:) */
+};
+
+/* What every page of a run shares. */
+struct site {
+	const struct ts_opts *opt;
+	int port;               /* the one written into absolute links */
+	struct sbuf filler;     /* --pad text; each page copies from its own offset */
+};
+
+/* One reply being built.  Serving and --list fill it the same way. */
+struct page {
+	const struct ts_opts *opt;
+	int port;
+	const struct sbuf *filler;
+	unsigned host;          /* index; opt->hosts is out.test */
+	const char *path;       /* the request's path, no query */
+	const char *rest;       /* what follows the route's prefix in path */
+	int status;
+	const char *ctype;      /* NULL: no body */
+	struct sbuf *body;
+	struct sbuf *hdrs;      /* extra header lines, each ending in CRLF */
+	int chunked;            /* send with Transfer-Encoding: chunked (HTTP/1.1) */
+	int gzip_ok;            /* gzip when the request accepts it */
+	int overflow;           /* a buffer cap was hit: the reply becomes a 500 */
+	int nofollow;           /* meta robots nofollow seen: later links are forbidden */
+	struct urlset *follow;  /* --list only: targets to crawl, else NULL */
+	struct urlset *forbid;  /* --list only: targets never to request */
+};
+
+static int host_name(const struct ts_opts *o, unsigned k, char *buf, size_t n)
+{
+	if (k >= o->hosts)
+		return snprintf(buf, n, "out.test");
+	return snprintf(buf, n, "h%u.test", k);
+}
+
+static size_t url_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static size_t urlset_find(const struct urlset *set, const char *url, int *found)
+{
+	size_t i;
+
+	*found = 0;
+	if (!set->nslot)
+		return 0;
+	for (i = url_hash(url) & (set->nslot - 1); set->slot[i]; i = (i + 1) & (set->nslot - 1))
+		if (!strcmp(set->v[set->slot[i] - 1].url, url)) {
+			*found = 1;
+			break;
+		}
+	return i;
+}
+
+static void urlset_add(struct urlset *set, const struct page *pg, unsigned host, const char *path)
+{
+	char name[32];
+	struct ts_url *u;
+	size_t i;
+	int found;
+
+	host_name(pg->opt, host, name, sizeof(name));
+	if (set->n * 2 >= set->nslot) {
+		size_t nslot = set->nslot ? set->nslot * 2 : 1024;
+
+		free(set->slot);
+		set->slot = calloc(nslot, sizeof(*set->slot));
+		if (!set->slot)
+			die("out of memory");
+		set->nslot = nslot;
+		for (size_t j = 0; j < set->n; j++) {
+			i = urlset_find(set, set->v[j].url, &found);
+			set->slot[i] = j + 1;
+		}
+	}
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 256;
+		set->v = realloc(set->v, set->cap * sizeof(*set->v));
+		if (!set->v)
+			die("out of memory");
+	}
+	u = &set->v[set->n];
+	if (asprintf(&u->url, "http://%s:%d%s", name, pg->port, path) < 0)
+		die("out of memory");
+	i = urlset_find(set, u->url, &found);
+	if (found) {
+		free(u->url);
+		return;
+	}
+	u->host = host;
+	u->path_off = strlen(u->url) - strlen(path);
+	u->status = 0;
+	set->slot[i] = ++set->n;
+}
+
+static void urlset_release(struct urlset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->v[i].url);
+	free(set->v);
+	free(set->slot);
+	memset(set, 0, sizeof(*set));
+}
+
+static void page_init(struct page *pg, const struct site *site, unsigned host,
+		      struct sbuf *body, struct sbuf *hdrs)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->opt = site->opt;
+	pg->port = site->port;
+	pg->filler = &site->filler;
+	pg->host = host;
+	pg->body = body;
+	pg->hdrs = hdrs;
+	body->len = hdrs->len = 0;
+}
+
+static void page_printf(struct page *pg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void page_printf(struct page *pg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (sbuf_vprintf(pg->body, fmt, ap) < 0)
+		pg->overflow = 1;
+	va_end(ap);
+}
+
+static void page_header(struct page *pg, const char *name, const char *value)
+{
+	if (sbuf_printf(pg->hdrs, "%s: %s\r\n", name, value) < 0)
+		pg->overflow = 1;
+}
+
+/* Record a URL a buggy crawler might derive though no link leads there. */
+static void page_forbid(struct page *pg, unsigned host, const char *path)
+{
+	/* out.test is forbidden as a whole (one prefix line in --list) */
+	if (pg->forbid && host < pg->opt->hosts)
+		urlset_add(pg->forbid, pg, host, path);
+}
+
+static void page_target(struct page *pg, unsigned host, const char *path, enum link_follow f)
+{
+	if (f == LF_NONE || !pg->follow)
+		return;
+	if (f == LF_FORBID || pg->nofollow)
+		page_forbid(pg, host, path);
+	else if (host < pg->opt->hosts)
+		urlset_add(pg->follow, pg, host, path);
+}
+
+/*
+ * Write one link spelled href (attribute-safe, as the callers pass only
+ * literal-like text) that a correct crawler resolves to host + path.
+ */
+static void page_link(struct page *pg, enum link_tag tag, const char *rel, const char *href,
+		      unsigned host, const char *path, enum link_follow f)
+{
+	switch (tag) {
+	case LT_A:
+		page_printf(pg, "<a%s%s%s href=\"%s\">%s</a>\n", rel ? " rel=\"" : "",
+			    rel ? rel : "", rel ? "\"" : "", href, path ? path : "link");
+		break;
+	case LT_AREA:
+		page_printf(pg, "<map name=\"m\"><area shape=\"rect\" coords=\"0,0,8,8\" href=\"%s\"></map>\n", href);
+		break;
+	case LT_FRAME:
+		page_printf(pg, "<frameset cols=\"100%%\"><frame src=\"%s\"></frameset>\n", href);
+		break;
+	case LT_IFRAME:
+		page_printf(pg, "<iframe src=\"%s\"></iframe>\n", href);
+		break;
+	case LT_REFRESH:
+		page_printf(pg, "<meta http-equiv=\"refresh\" content=\"0; url=%s\">\n", href);
+		break;
+	}
+	page_target(pg, host, path, f);
+}
+
+static void page_begin(struct page *pg, const char *title)
+{
+	pg->status = 200;
+	pg->ctype = "text/html; charset=utf-8";
+	page_printf(pg, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title>\n", title);
+}
+
+static void page_body(struct page *pg)
+{
+	page_printf(pg, "</head><body>\n");
+}
+
+static void page_end(struct page *pg)
+{
+	page_printf(pg, "</body></html>\n");
+}
+
+static void page_redirect(struct page *pg, int status, const char *location, unsigned host,
+			  const char *path)
+{
+	page_begin(pg, "moved");
+	pg->status = status;
+	page_header(pg, "Location", location);
+	page_body(pg);
+	page_printf(pg, "<p>moved</p>\n");
+	page_end(pg);
+	page_target(pg, host, path, LF_FOLLOW);
+}
+
+/* A 32-bit mixer (from splitmix/murmur finalizers): the site's only "randomness". */
+static uint32_t ts_mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+/* Parse "N" + suffix exactly (no sign, no leading zero), N < lim. */
+static int parse_index(const char *s, size_t n, const char *suffix, unsigned long lim,
+		       unsigned long *out)
+{
+	size_t sl = strlen(suffix), i;
+	unsigned long v = 0;
+
+	if (n <= sl || memcmp(s + n - sl, suffix, sl) || (s[0] == '0' && n - sl > 1))
+		return -1;
+	for (i = 0; i < n - sl; i++) {
+		if (!isdigit((unsigned char)s[i]) || v > lim)
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v >= lim)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void rt_missing(struct page *pg)
+{
+	page_begin(pg, "not found");
+	pg->status = 404;
+	page_body(pg);
+	page_printf(pg, "<p>not found</p>\n");
+	page_end(pg);
+}
+
+/* A page without links: exists so that reaching it (rightly or not) shows as a 200. */
+static void rt_leaf(struct page *pg)
+{
+	page_begin(pg, pg->path);
+	page_body(pg);
+	page_printf(pg, "<p>leaf %s</p>\n", pg->path);
+	page_end(pg);
+}
+
+static void rt_index(struct page *pg)
+{
+	static const char *const paths[] = {
+		"/p/0.html", "/redir/0", "/redir/1", "/redir-new", "/missing.html",
+		"/files/data.txt", "/files/img.png", "/nofollow.html", "/meta-nofollow.html",
+		"/base/page.html", "/refresh.html", "/frames.html",
+	};
+	char href[64];
+
+	page_begin(pg, "index");
+	page_body(pg);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		page_link(pg, LT_A, NULL, paths[i], pg->host, paths[i], LF_FOLLOW);
+	page_link(pg, LT_A, NULL, "mailto:webmaster@example.test", 0, NULL, LF_NONE);
+	page_link(pg, LT_A, NULL, "javascript:void(0)", 0, NULL, LF_NONE);
+	snprintf(href, sizeof(href), "http://out.test:%d/", pg->port);
+	page_link(pg, LT_A, NULL, href, pg->opt->hosts, "/", LF_FOLLOW);
+	page_end(pg);
+}
+
+#define TS_FILLER_SPAN 4096     /* distinct start offsets of the filler */
+
+/* Build the --pad corpus once: a page then costs one copy, not a word loop. */
+static void site_init(struct site *site, const struct ts_opts *opt, int port)
+{
+	static const char *const words[16] = {
+		"lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit",
+		"sed", "do", "eiusmod", "tempor", "incididunt", "ut", "labore", "magna",
+	};
+	struct sbuf *f = &site->filler;
+
+	site->opt = opt;
+	site->port = port;
+	sbuf_init(f, TS_PAD_MAX + TS_FILLER_SPAN + 64);
+	for (uint32_t w = 0; opt->pad && f->len < opt->pad + TS_FILLER_SPAN; w++)
+		sbuf_printf(f, "%s%c", words[ts_mix(w) & 15], w % 12 == 11 ? '\n' : ' ');
+}
+
+static void page_filler(struct page *pg, unsigned long i)
+{
+	size_t want = pg->opt->pad;
+
+	if (!want)
+		return;
+	page_printf(pg, "<p>");
+	if (sbuf_add(pg->body, pg->filler->p + ts_mix((uint32_t)i) % TS_FILLER_SPAN, want) < 0)
+		pg->overflow = 1;
+	page_printf(pg, "</p>\n");
+}
+
+/* /p/I.html: the content pages, linked with every spelling a crawler must normalize. */
+static void rt_content(struct page *pg)
+{
+	const struct ts_opts *o = pg->opt;
+	unsigned long i, t, P = o->pages;
+	unsigned k = pg->host, next = k + 1 < o->hosts ? k + 1 : 0;
+	char href[128], tpath[64], name[32], title[32];
+
+	if (parse_index(pg->rest, strlen(pg->rest), ".html", P, &i) < 0) {
+		rt_missing(pg);
+		return;
+	}
+	snprintf(title, sizeof(title), "page %lu", i);
+	page_begin(pg, title);
+	page_body(pg);
+	/* the chain /p/0 -> /p/1 -> ... makes every page reachable */
+	snprintf(tpath, sizeof(tpath), "/p/%lu.html", (i + 1) % P);
+	page_link(pg, LT_A, NULL, tpath, k, tpath, LF_FOLLOW);
+	t = (i * 7 + 3) % P;
+	snprintf(href, sizeof(href), "../p/./%lu.html", t);
+	snprintf(tpath, sizeof(tpath), "/p/%lu.html", t);
+	page_link(pg, LT_A, NULL, href, k, tpath, LF_FOLLOW);
+	t = (i * 13 + 5) % P;
+	host_name(o, k, name, sizeof(name));
+	for (char *c = name; *c; c++)
+		*c = (char)toupper((unsigned char)*c);
+	snprintf(href, sizeof(href), "HTTP://%s:%d/p/%lu.html#frag", name, pg->port, t);
+	snprintf(tpath, sizeof(tpath), "/p/%lu.html", t);
+	page_link(pg, LT_A, NULL, href, k, tpath, LF_FOLLOW);
+	host_name(o, next, name, sizeof(name));
+	snprintf(href, sizeof(href), "http://%s:%d/p/%lu.html", name, pg->port, i);
+	snprintf(tpath, sizeof(tpath), "/p/%lu.html", i);
+	page_link(pg, LT_A, NULL, href, next, tpath, LF_FOLLOW);
+	snprintf(href, sizeof(href), "http://out.test:%d/p/%lu.html", pg->port, i);
+	page_link(pg, LT_A, NULL, href, o->hosts, tpath, LF_FOLLOW);
+	for (unsigned j = TS_FIXED_LINKS; j < o->links; j++) {
+		t = ts_mix((uint32_t)(i * 1000003u + j)) % P;
+		snprintf(tpath, sizeof(tpath), "/p/%lu.html", t);
+		snprintf(href, sizeof(href), j % 2 ? "%lu.html" : "/p/%lu.html", t);
+		page_link(pg, LT_A, NULL, href, k, tpath, LF_FOLLOW);
+	}
+	page_filler(pg, i);
+	page_end(pg);
+	pg->chunked = i % 3 == 1;
+	pg->gzip_ok = i % 5 == 2;
+}
+
+static void rt_redir(struct page *pg)
+{
+	char name[32], loc[128];
+
+	if (!strcmp(pg->rest, "0")) {
+		page_redirect(pg, 301, "/p/0.html", pg->host, "/p/0.html");
+	} else if (!strcmp(pg->rest, "1")) {
+		host_name(pg->opt, pg->host, name, sizeof(name));
+		snprintf(loc, sizeof(loc), "http://%s:%d/p/1.html", name, pg->port);
+		page_redirect(pg, 301, loc, pg->host, "/p/1.html");
+	} else {
+		rt_missing(pg);
+	}
+}
+
+static void rt_redir_new(struct page *pg)
+{
+	page_redirect(pg, 302, "/landing.html", pg->host, "/landing.html");
+}
+
+static void rt_data_txt(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "text/plain; charset=utf-8";
+	page_printf(pg, "plain text, not html: a crawler must not look for links here.\n"
+		    "<a href=\"/should-not-parse.html\">not a link</a>\n");
+	page_forbid(pg, pg->host, "/should-not-parse.html");
+}
+
+static void rt_png(struct page *pg)
+{
+	/* a valid 1x1 PNG: binary, with NUL bytes */
+	static const unsigned char png[] =
+		"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01"
+		"\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41"
+		"\x54\x78\x9c\x63\xf8\xdf\xc0\x00\x00\x04\x01\x01\x80\xc5\x2a\x18\x5d\x00\x00\x00"
+		"\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+	pg->status = 200;
+	pg->ctype = "image/png";
+	if (sbuf_add(pg->body, png, sizeof(png) - 1) < 0)
+		pg->overflow = 1;
+}
+
+static void rt_nofollow(struct page *pg)
+{
+	page_begin(pg, "nofollow");
+	page_body(pg);
+	page_link(pg, LT_A, NULL, "/p/1.html", pg->host, "/p/1.html", LF_FOLLOW);
+	page_link(pg, LT_A, "nofollow", "/secret-nofollow.html", pg->host,
+		  "/secret-nofollow.html", LF_FORBID);
+	page_link(pg, LT_A, "External NoFollow", "/secret-nofollow2.html", pg->host,
+		  "/secret-nofollow2.html", LF_FORBID);
+	page_end(pg);
+}
+
+static void rt_meta_nofollow(struct page *pg)
+{
+	page_begin(pg, "meta nofollow");
+	page_printf(pg, "<meta name=\"robots\" content=\"noindex, nofollow\">\n");
+	pg->nofollow = 1;
+	page_body(pg);
+	page_link(pg, LT_A, NULL, "/secret-meta.html", pg->host, "/secret-meta.html", LF_FOLLOW);
+	page_end(pg);
+}
+
+static void rt_base(struct page *pg)
+{
+	page_begin(pg, "base");
+	page_printf(pg, "<base href=\"/based/\">\n");
+	page_body(pg);
+	page_link(pg, LT_A, NULL, "target.html", pg->host, "/based/target.html", LF_FOLLOW);
+	/* only the first <base> counts: the same link after this one stays in /based/ */
+	page_printf(pg, "<base href=\"/wrong/\">\n");
+	page_link(pg, LT_A, NULL, "target.html", pg->host, "/based/target.html", LF_FOLLOW);
+	page_forbid(pg, pg->host, "/wrong/target.html");
+	page_end(pg);
+}
+
+static void rt_refresh(struct page *pg)
+{
+	page_begin(pg, "refresh");
+	page_link(pg, LT_REFRESH, NULL, "/refreshed.html", pg->host, "/refreshed.html", LF_FOLLOW);
+	page_body(pg);
+	page_end(pg);
+}
+
+static void rt_frames(struct page *pg)
+{
+	page_begin(pg, "frames");
+	page_body(pg);
+	page_link(pg, LT_IFRAME, NULL, "/iframed.html", pg->host, "/iframed.html", LF_FOLLOW);
+	page_link(pg, LT_AREA, NULL, "/area.html", pg->host, "/area.html", LF_FOLLOW);
+	page_link(pg, LT_FRAME, NULL, "/framed.html", pg->host, "/framed.html", LF_FOLLOW);
+	page_end(pg);
+}
+
+/* The routes, first match wins; the handler finds pg->path and pg->rest set. */
+struct route {
+	const char *path;
+	int prefix;             /* path is a prefix, not the whole path */
+	void (*handler)(struct page *pg);
+};
+
+static const struct route ts_routes[] = {
+	{ "/",                      0, rt_index },
+	{ "/p/",                    1, rt_content },
+	{ "/redir/",                1, rt_redir },
+	{ "/redir-new",             0, rt_redir_new },
+	{ "/missing.html",          0, rt_missing },
+	{ "/files/data.txt",        0, rt_data_txt },
+	{ "/files/img.png",         0, rt_png },
+	{ "/nofollow.html",         0, rt_nofollow },
+	{ "/meta-nofollow.html",    0, rt_meta_nofollow },
+	{ "/base/page.html",        0, rt_base },
+	{ "/refresh.html",          0, rt_refresh },
+	{ "/frames.html",           0, rt_frames },
+	{ "/robots.txt",            0, rt_missing },
+	{ "/landing.html",          0, rt_leaf },
+	{ "/refreshed.html",        0, rt_leaf },
+	{ "/framed.html",           0, rt_leaf },
+	{ "/iframed.html",          0, rt_leaf },
+	{ "/area.html",             0, rt_leaf },
+	{ "/based/target.html",     0, rt_leaf },
+	/* never to be requested; a 200 makes a crawler bug plain in the log */
+	{ "/wrong/target.html",     0, rt_leaf },
+	{ "/secret-nofollow.html",  0, rt_leaf },
+	{ "/secret-nofollow2.html", 0, rt_leaf },
+	{ "/secret-meta.html",      0, rt_leaf },
+	{ "/should-not-parse.html", 0, rt_leaf },
+};
+
+/* Fill pg for path (NUL-terminated, query already cut off). */
+static void site_route(struct page *pg, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < sizeof(ts_routes) / sizeof(ts_routes[0]); i++) {
+		const struct route *r = &ts_routes[i];
+		size_t rl = strlen(r->path);
+
+		if (r->prefix ? n >= rl && !memcmp(path, r->path, rl) : !strcmp(path, r->path)) {
+			pg->path = path;
+			pg->rest = path + rl;
+			r->handler(pg);
+			return;
+		}
+	}
+	rt_missing(pg);
+}
+
+static int url_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ts_url *)a)->url, ((const struct ts_url *)b)->url);
+}
+
+/* --list: crawl the site's own tables breadth first and print what a crawler must see. */
+static void list_run(const struct ts_opts *opt)
+{
+	struct urlset rec = { 0 }, forbid = { 0 };
+	struct sbuf body, hdrs;
+	struct site site;
+	struct page pg;
+	size_t i;
+	int found;
+
+	site_init(&site, opt, opt->port);
+	sbuf_init(&body, TS_BODY_MAX);
+	sbuf_init(&hdrs, TS_HEAD_MAX);
+	for (unsigned k = 0; k < opt->hosts; k++) {
+		page_init(&pg, &site, k, &body, &hdrs);
+		urlset_add(&rec, &pg, k, "/");
+	}
+	for (i = 0; i < rec.n; i++) {
+		page_init(&pg, &site, rec.v[i].host, &body, &hdrs);
+		pg.follow = &rec;
+		pg.forbid = &forbid;
+		site_route(&pg, rec.v[i].url + rec.v[i].path_off);
+		rec.v[i].status = pg.overflow ? 500 : pg.status;
+	}
+	for (i = 0; i < forbid.n; i++) {
+		urlset_find(&rec, forbid.v[i].url, &found);
+		if (found)
+			die("site tables broken: '%s' is both crawled and forbidden", forbid.v[i].url);
+	}
+	page_init(&pg, &site, opt->hosts, &body, &hdrs);
+	urlset_add(&forbid, &pg, opt->hosts, "/");      /* the out.test prefix line */
+	/* sorted for diffs; the hash slots are stale from here on */
+	qsort(rec.v, rec.n, sizeof(*rec.v), url_cmp);
+	qsort(forbid.v, forbid.n, sizeof(*forbid.v), url_cmp);
+	for (i = 0; i < rec.n; i++)
+		printf("%s %d\n", rec.v[i].url, rec.v[i].status);
+	printf("--forbidden\n");
+	for (i = 0; i < forbid.n; i++)
+		printf("%s\n", forbid.v[i].url);
+	if (fflush(stdout))
+		die("cannot write the list: %s", strerror(errno));
+	urlset_release(&rec);
+	urlset_release(&forbid);
+	sbuf_release(&body);
+	sbuf_release(&hdrs);
+	sbuf_release(&site.filler);
+}
+
+/* ------------------------------------------------------------------------
+ * HTTP
+ */
+
+/* One parsed request head; the pointers point into the connection's input. */
+struct req {
+	const char *method, *target, *host;
+	size_t method_len, target_len, host_len;
+	int minor;              /* HTTP/1.minor */
+	int gzip;               /* Accept-Encoding names gzip */
+	int keep_alive;         /* the connection stays open after the reply */
+	uint64_t body_len;      /* Content-Length of a body to discard */
+	int body_chunked;       /* a chunked body cannot be skipped: close after */
+};
+
+/* Offset just past the blank line ending the head in p[0..n), or 0. */
+static size_t head_end(const char *p, size_t n)
+{
+	for (const char *q = memchr(p, '\n', n); q; q = memchr(q + 1, '\n', (size_t)(p + n - q - 1))) {
+		size_t i = (size_t)(q - p) + 1;
+
+		if (i < n && p[i] == '\n')
+			return i + 1;
+		if (i + 1 < n && p[i] == '\r' && p[i + 1] == '\n')
+			return i + 2;
+	}
+	return 0;
+}
+
+static int ci_eq(const char *a, size_t n, const char *lit)
+{
+	return strlen(lit) == n && !strncasecmp(a, lit, n);
+}
+
+static int ci_contains(const char *a, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	for (size_t i = 0; i + l <= n; i++)
+		if (!strncasecmp(a + i, lit, l))
+			return 1;
+	return 0;
+}
+
+/* Parse the head p[0..n) (n from head_end()).  Returns 0 or an error status. */
+static int req_parse(struct req *r, const char *p, size_t n)
+{
+	const char *end = p + n, *eol = memchr(p, '\n', n), *le, *sp1, *sp2, *v;
+	int conn_close = 0, conn_ka = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->minor = 1;
+	le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+	sp1 = memchr(p, ' ', (size_t)(le - p));
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(le - sp1 - 1)) : NULL;
+	if (!sp2 || sp1 == p || sp2 == sp1 + 1)
+		return 400;
+	r->method = p;
+	r->method_len = (size_t)(sp1 - p);
+	r->target = sp1 + 1;
+	r->target_len = (size_t)(sp2 - sp1 - 1);
+	v = sp2 + 1;
+	if (le - v != 8 || memcmp(v, "HTTP/1.", 7) || !isdigit((unsigned char)v[7]))
+		return le - v >= 5 && !memcmp(v, "HTTP/", 5) ? 505 : 400;
+	r->minor = v[7] - '0';
+	if (r->target[0] != '/')
+		return 400;
+	for (const char *line = eol + 1; line < end; line = eol + 1) {
+		const char *colon, *val, *vend;
+		size_t nl, vl;
+
+		eol = memchr(line, '\n', (size_t)(end - line));
+		le = eol > line && eol[-1] == '\r' ? eol - 1 : eol;
+		if (le == line)
+			break;
+		if (*line == ' ' || *line == '\t')
+			continue;       /* obsolete folding: the continuation is ignored */
+		colon = memchr(line, ':', (size_t)(le - line));
+		if (!colon)
+			return 400;
+		for (val = colon + 1; val < le && (*val == ' ' || *val == '\t'); val++)
+			;
+		for (vend = le; vend > val && (vend[-1] == ' ' || vend[-1] == '\t'); vend--)
+			;
+		nl = (size_t)(colon - line);
+		vl = (size_t)(vend - val);
+		if (ci_eq(line, nl, "host")) {
+			r->host = val;
+			r->host_len = vl;
+		} else if (ci_eq(line, nl, "connection")) {
+			conn_close |= ci_contains(val, vl, "close");
+			conn_ka |= ci_contains(val, vl, "keep-alive");
+		} else if (ci_eq(line, nl, "accept-encoding")) {
+			r->gzip = ci_contains(val, vl, "gzip");
+		} else if (ci_eq(line, nl, "transfer-encoding")) {
+			r->body_chunked = 1;
+		} else if (ci_eq(line, nl, "content-length")) {
+			if (!vl)
+				return 400;
+			for (r->body_len = 0; val < vend; val++) {
+				if (!isdigit((unsigned char)*val) || r->body_len > UINT64_MAX / 20)
+					return 400;
+				r->body_len = r->body_len * 10 + (uint64_t)(*val - '0');
+			}
+		}
+	}
+	r->keep_alive = !conn_close && (r->minor >= 1 || conn_ka);
+	return 0;
+}
+
+/* Host header -> host index (port, trailing dot and case ignored), or -1. */
+static int host_lookup(const struct ts_opts *o, const char *h, size_t n)
+{
+	const char *colon = memchr(h, ':', n);
+	unsigned long k;
+	char low[32];
+
+	if (colon)
+		n = (size_t)(colon - h);
+	if (n && h[n - 1] == '.')
+		n--;
+	if (n >= sizeof(low))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)h[i]);
+	if (n == 8 && !memcmp(low, "out.test", 8))
+		return (int)o->hosts;
+	if (n < 2 || low[0] != 'h' || parse_index(low + 1, n - 1, ".test", o->hosts, &k) < 0)
+		return -1;
+	return (int)k;
+}
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 505: return "HTTP Version Not Supported";
+	default:  return "Unknown";
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Connections and the event loop
+ */
+
+enum conn_state {
+	CS_READ,                /* waiting for (the rest of) a request head */
+	CS_HOLD,                /* reply built in out, held until deadline (--latency-ms) */
+	CS_WRITE,               /* sending out */
+	CS_LINGER,              /* last reply sent, write side shut: input is drained
+				 * until the peer closes, so that closing with unread
+				 * data does not reset the connection (and lose the reply) */
+	CS_CLOSED,              /* fd closed, on the dead list until the batch ends */
+};
+
+#define TS_NO_TIMER SIZE_MAX
+
+struct conn {
+	int fd;
+	enum conn_state state;
+	uint32_t events;        /* epoll interest as registered */
+	size_t heap_idx;        /* position in srv.timers, or TS_NO_TIMER */
+	uint64_t deadline;      /* monotonic ms, while CS_HOLD or CS_LINGER */
+	struct sbuf in, out;
+	size_t out_off;         /* bytes of out already sent */
+	uint64_t skip;          /* request body bytes still to discard */
+	int close_after;        /* close once out is sent */
+	int peer_eof;           /* the client shut down its side */
+	struct conn *prev, *next; /* srv.conns; on the dead list, next only */
+};
+
+/* Deadlines, a binary min-heap; each connection knows its slot. */
+struct heap {
+	struct conn **v;
+	size_t n, cap;
+};
+
+struct srv {
+	struct ts_opts opt;
+	struct site site;
+	int port;
+	int lfd, epfd, logfd;
+	int spare_fd;           /* given up to shed a connection when out of fds */
+	uint64_t end_ms;        /* monotonic; --max-seconds */
+	sigset_t waitmask;      /* signal mask inside epoll_pwait: stop signals open */
+	struct conn *conns, *dead;
+	size_t nconns;
+	struct heap timers;
+	struct sbuf body, hdrs, zbuf;   /* scratch for the reply being built */
+	z_stream z;
+	int log_failed;
+	char path[TS_HEAD_MAX + 1];
+};
+
+static void heap_set(struct heap *h, size_t i, struct conn *c)
+{
+	h->v[i] = c;
+	c->heap_idx = i;
+}
+
+static void heap_fix(struct heap *h, size_t i)
+{
+	struct conn *c = h->v[i];
+
+	while (i > 0 && h->v[(i - 1) / 2]->deadline > c->deadline) {
+		heap_set(h, i, h->v[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+
+		if (l < h->n && h->v[l]->deadline < (m == i ? c : h->v[m])->deadline)
+			m = l;
+		if (l + 1 < h->n && h->v[l + 1]->deadline < (m == i ? c : h->v[m])->deadline)
+			m = l + 1;
+		if (m == i)
+			break;
+		heap_set(h, i, h->v[m]);
+		i = m;
+	}
+	heap_set(h, i, c);
+}
+
+static void heap_push(struct heap *h, struct conn *c)
+{
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 256;
+		h->v = realloc(h->v, h->cap * sizeof(*h->v));
+		if (!h->v)
+			die("out of memory");
+	}
+	heap_set(h, h->n++, c);
+	heap_fix(h, h->n - 1);
+}
+
+static void heap_remove(struct heap *h, struct conn *c)
+{
+	size_t i = c->heap_idx;
+
+	c->heap_idx = TS_NO_TIMER;
+	if (i == TS_NO_TIMER)
+		return;
+	if (i != --h->n) {
+		heap_set(h, i, h->v[h->n]);
+		heap_fix(h, i);
+	}
+}
+
+/* Bounded, one-line copy of a request field: bytes that would break the line become '?'. */
+static size_t log_field(char *dst, size_t room, const char *src, size_t n, int lower)
+{
+	size_t i;
+
+	if (!src || !n)
+		src = "-", n = 1;
+	for (i = 0; i < n && i < room; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[i] = ch <= ' ' || ch >= 0x7f ? '?' : lower ? (char)tolower(ch) : (char)ch;
+	}
+	return i;
+}
+
+/* One line per request, one write(2), so lines from a crash are whole and
+ * several servers may share an O_APPEND file. */
+static void srv_log(struct srv *s, const struct req *r, int status)
+{
+	const struct { const char *p; size_t n; int lower; } f[3] = {
+		{ r->host, r->host_len, 1 },
+		{ r->method, r->method_len, 0 },
+		{ r->target, r->target_len, 0 },
+	};
+	char line[TS_LOG_LINE_MAX];
+	size_t n, room = sizeof(line) - 16;     /* 16: three spaces, "NNN\n", NUL */
+
+	if (s->logfd < 0)
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "%llu ",
+			     (unsigned long long)clock_ms(CLOCK_REALTIME));
+	for (int i = 0; i < 3; i++) {
+		n += log_field(line + n, n < room ? room - n : 0, f[i].p, f[i].n, f[i].lower);
+		line[n++] = ' ';
+	}
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "%d\n", status);
+	if (write(s->logfd, line, n) != (ssize_t)n && !s->log_failed) {
+		s->log_failed = 1;
+		fprintf(stderr, "testsrv: cannot write to '%s': %s\n", s->opt.log_path, strerror(errno));
+	}
+}
+
+static int gz_compress(struct srv *s, const char *p, size_t n)
+{
+	size_t bound = deflateBound(&s->z, n) + 64;
+
+	s->zbuf.len = 0;
+	if (deflateReset(&s->z) != Z_OK || sbuf_reserve(&s->zbuf, bound) < 0)
+		return -1;
+	s->z.next_in = (const Bytef *)p;
+	s->z.avail_in = (uInt)n;
+	s->z.next_out = (Bytef *)s->zbuf.p;
+	s->z.avail_out = (uInt)bound;
+	if (deflate(&s->z, Z_FINISH) != Z_STREAM_END)
+		return -1;
+	s->zbuf.len = s->z.total_out;
+	return 0;
+}
+
+/* Serialize pg into c->out (which holds nothing unsent: see conn_next_request). */
+static void http_write(struct srv *s, struct conn *c, const struct req *r, const struct page *pg,
+		       int head_only)
+{
+	const char *b = pg->body->p;
+	size_t bl = pg->body->len;
+	int gz = 0, chunked = pg->chunked && r->minor >= 1, bad = 0;
+	struct sbuf *o = &c->out;
+
+	if (pg->gzip_ok && r->gzip && gz_compress(s, b, bl) == 0) {
+		b = s->zbuf.p;
+		bl = s->zbuf.len;
+		gz = 1;
+	}
+	bad |= sbuf_printf(o, "HTTP/1.1 %d %s\r\nServer: testsrv\r\n", pg->status, reason(pg->status));
+	if (pg->ctype)
+		bad |= sbuf_printf(o, "Content-Type: %s\r\n", pg->ctype);
+	if (gz)
+		bad |= sbuf_printf(o, "Content-Encoding: gzip\r\n");
+	if (pg->gzip_ok)
+		bad |= sbuf_printf(o, "Vary: Accept-Encoding\r\n");
+	bad |= sbuf_add(o, pg->hdrs->p ? pg->hdrs->p : "", pg->hdrs->len);
+	if (chunked)
+		bad |= sbuf_printf(o, "Transfer-Encoding: chunked\r\n");
+	else
+		bad |= sbuf_printf(o, "Content-Length: %zu\r\n", bl);
+	if (c->close_after)
+		bad |= sbuf_printf(o, "Connection: close\r\n");
+	else if (r->minor == 0)
+		bad |= sbuf_printf(o, "Connection: keep-alive\r\n");
+	bad |= sbuf_add(o, "\r\n", 2);
+	if (!head_only && chunked) {
+		size_t per = (bl + TS_CHUNKS - 1) / TS_CHUNKS;
+
+		for (size_t off = 0; off < bl; off += per) {
+			size_t m = bl - off < per ? bl - off : per;
+
+			bad |= sbuf_printf(o, "%zx\r\n", m);
+			bad |= sbuf_add(o, b + off, m);
+			bad |= sbuf_add(o, "\r\n", 2);
+		}
+		bad |= sbuf_add(o, "0\r\n\r\n", 5);
+	} else if (!head_only && bl) {
+		bad |= sbuf_add(o, b, bl);
+	}
+	if (bad)        /* bodies are capped at TS_BODY_MAX, out has room for one */
+		die("%s:%d: reply does not fit the output buffer", __FILE__, __LINE__);
+}
+
+/* Decide the reply to r (NULL when the head was too large: err is 431), log it, queue it. */
+static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int err)
+{
+	static const struct req none = { .minor = 1 };
+	struct page pg;
+	int host = -1, head_only = 0;
+
+	if (!r)
+		r = &none;
+	page_init(&pg, &s->site, 0, &s->body, &s->hdrs);
+	if (err) {
+		c->close_after = 1;
+	} else if (!ci_eq(r->method, r->method_len, "GET")
+		   && !(head_only = ci_eq(r->method, r->method_len, "HEAD"))) {
+		err = 405;
+		page_header(&pg, "Allow", "GET, HEAD");
+	} else {
+		host = host_lookup(&s->opt, r->host ? r->host : "", r->host_len);
+	}
+	if (err) {
+		rt_missing(&pg);
+		pg.status = err;
+	} else if (host < 0) {
+		rt_missing(&pg);
+	} else {
+		size_t n = strcspn(r->target, "?");
+
+		n = n < r->target_len ? n : r->target_len;
+		memcpy(s->path, r->target, n);
+		s->path[n] = '\0';
+		pg.host = (unsigned)host;
+		site_route(&pg, s->path);
+	}
+	if (pg.overflow) {
+		page_init(&pg, &s->site, 0, &s->body, &s->hdrs);
+		rt_missing(&pg);
+		pg.status = 500;
+	}
+	srv_log(s, r, pg.status);
+	if (!r->keep_alive || r->body_chunked)
+		c->close_after = 1;
+	http_write(s, c, r, &pg, head_only);
+}
+
+static void conn_watch(struct srv *s, struct conn *c)
+{
+	uint32_t want = 0;
+	struct epoll_event ev;
+
+	if ((c->state == CS_READ && !c->peer_eof) || c->state == CS_LINGER)
+		want = EPOLLIN;
+	else if (c->state == CS_WRITE)
+		want = EPOLLOUT;
+	if (want == c->events)
+		return;
+	ev.events = want;
+	ev.data.ptr = c;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)
+		die("%s:%d: epoll_ctl: %s", __FILE__, __LINE__, strerror(errno));
+	c->events = want;
+}
+
+/* The one place a connection changes state. */
+static void conn_set_state(struct srv *s, struct conn *c, enum conn_state st)
+{
+	heap_remove(&s->timers, c);
+	c->state = st;
+	if (st == CS_HOLD || st == CS_LINGER) {
+		c->deadline = clock_ms(CLOCK_MONOTONIC)
+			      + (st == CS_HOLD ? s->opt.latency_ms : TS_LINGER_MS);
+		heap_push(&s->timers, c);
+	}
+	if (st == CS_LINGER) {
+		shutdown(c->fd, SHUT_WR);
+	} else if (st == CS_CLOSED) {
+		close(c->fd);   /* also leaves the epoll set */
+		c->fd = -1;
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			s->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		c->next = s->dead;
+		s->dead = c;
+		s->nconns--;
+	}
+}
+
+/* Reply to the next complete request in c->in; 0 when there is none yet. */
+static int conn_next_request(struct srv *s, struct conn *c)
+{
+	struct req r;
+	size_t n, end;
+
+	if (c->skip) {
+		n = c->skip < c->in.len ? (size_t)c->skip : c->in.len;
+		sbuf_consume(&c->in, n);
+		c->skip -= n;
+		if (c->skip)
+			return 0;
+	}
+	/* stray CRLFs between requests are allowed (RFC 9112 section 2.2) */
+	for (n = 0; n < c->in.len && (c->in.p[n] == '\r' || c->in.p[n] == '\n'); n++)
+		;
+	if (n)
+		sbuf_consume(&c->in, n);
+	end = c->in.len ? head_end(c->in.p, c->in.len) : 0;
+	if (!end) {
+		if (c->in.len < TS_HEAD_MAX)
+			return 0;
+		srv_reply(s, c, NULL, 431);
+		c->in.len = 0;
+	} else {
+		srv_reply(s, c, &r, req_parse(&r, c->in.p, end));
+		c->skip = r.body_len;
+		sbuf_consume(&c->in, end);
+	}
+	conn_set_state(s, c, s->opt.latency_ms ? CS_HOLD : CS_WRITE);
+	return 1;
+}
+
+/* Send what is queued: 1 all sent, 0 would block, -1 the peer is gone. */
+static int conn_flush(struct conn *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+		c->out_off += (size_t)n;
+	}
+	c->out.len = c->out_off = 0;
+	if (c->out.cap > TS_OUT_KEEP)
+		sbuf_release(&c->out);
+	return 1;
+}
+
+/* Move c on as far as it goes without blocking. */
+static void conn_advance(struct srv *s, struct conn *c)
+{
+	for (;;) {
+		if (c->state == CS_READ) {
+			if (conn_next_request(s, c))
+				continue;
+			if (c->peer_eof) {
+				conn_set_state(s, c, CS_CLOSED);
+				return;
+			}
+			if (!c->in.len && c->in.cap > TS_IN_FIRST)
+				sbuf_release(&c->in);
+			break;
+		} else if (c->state == CS_WRITE) {
+			int r = conn_flush(c);
+
+			if (r == 0)
+				break;
+			if (r < 0 || (c->close_after && c->peer_eof)) {
+				conn_set_state(s, c, CS_CLOSED);
+				return;
+			}
+			conn_set_state(s, c, c->close_after ? CS_LINGER : CS_READ);
+		} else {
+			break;          /* CS_HOLD, CS_LINGER: the timer moves it on */
+		}
+	}
+	conn_watch(s, c);
+}
+
+/* Read what the socket has; -1 when the connection is broken. */
+static int conn_read(struct conn *c)
+{
+	size_t room;
+	ssize_t n;
+
+	if (c->in.len >= TS_HEAD_MAX)
+		return 0;       /* full: conn_next_request answers 431 */
+	if (sbuf_reserve(&c->in, c->in.len < TS_IN_FIRST / 2 ? TS_IN_FIRST / 2 : c->in.len) < 0)
+		sbuf_reserve(&c->in, TS_HEAD_MAX - c->in.len);
+	room = c->in.cap - 1 - c->in.len;
+	if (room > TS_HEAD_MAX - c->in.len)
+		room = TS_HEAD_MAX - c->in.len;
+	n = recv(c->fd, c->in.p + c->in.len, room, 0);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+	if (n == 0)
+		c->peer_eof = 1;
+	c->in.len += (size_t)n;
+	c->in.p[c->in.len] = '\0';
+	return 0;
+}
+
+static void conn_event(struct srv *s, struct conn *c, uint32_t ev)
+{
+	if (c->state == CS_CLOSED)
+		return;
+	if (ev & (EPOLLERR | EPOLLHUP)) {
+		conn_set_state(s, c, CS_CLOSED);
+		return;
+	}
+	if ((ev & EPOLLIN) && c->state == CS_LINGER) {
+		char sink[4096];
+		ssize_t n = recv(c->fd, sink, sizeof(sink), 0);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			conn_set_state(s, c, CS_CLOSED);
+		return;
+	}
+	if ((ev & EPOLLIN) && c->state == CS_READ && conn_read(c) < 0) {
+		conn_set_state(s, c, CS_CLOSED);
+		return;
+	}
+	conn_advance(s, c);
+}
+
+static void srv_accept(struct srv *s)
+{
+	for (int i = 0; i < TS_ACCEPT_BATCH; i++) {
+		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), one = 1;
+		struct epoll_event ev;
+		struct conn *c;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if ((errno == EMFILE || errno == ENFILE) && s->spare_fd >= 0) {
+				/* the listener stays readable while a connection waits:
+				 * take it with the spare fd and drop it, or the loop spins */
+				fprintf(stderr, "testsrv: out of file descriptors at %zu connections\n",
+					s->nconns);
+				close(s->spare_fd);
+				fd = accept(s->lfd, NULL, NULL);
+				if (fd >= 0)
+					close(fd);
+				s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				fprintf(stderr, "testsrv: accept: %s\n", strerror(errno));
+			}
+			return;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			die("out of memory");
+		c->fd = fd;
+		c->state = CS_READ;
+		c->heap_idx = TS_NO_TIMER;
+		c->events = EPOLLIN;
+		sbuf_init(&c->in, TS_HEAD_MAX);
+		sbuf_init(&c->out, TS_BODY_MAX + (1u << 20));
+		ev.events = EPOLLIN;
+		ev.data.ptr = c;
+		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+			die("%s:%d: epoll_ctl: %s", __FILE__, __LINE__, strerror(errno));
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		s->nconns++;
+	}
+}
+
+static void free_dead(struct srv *s)
+{
+	while (s->dead) {
+		struct conn *c = s->dead;
+
+		s->dead = c->next;
+		sbuf_release(&c->in);
+		sbuf_release(&c->out);
+		free(c);
+	}
+}
+
+static void srv_loop(struct srv *s)
+{
+	struct epoll_event evs[TS_EVENTS];
+
+	while (!ts_stop) {
+		uint64_t now = clock_ms(CLOCK_MONOTONIC), wait;
+		int n;
+
+		if (now >= s->end_ms) {
+			fprintf(stderr, "testsrv: --max-seconds %u reached, exiting\n", s->opt.max_seconds);
+			break;
+		}
+		wait = s->end_ms - now;
+		if (s->timers.n)
+			wait = s->timers.v[0]->deadline <= now ? 0 : s->timers.v[0]->deadline - now;
+		n = epoll_pwait(s->epfd, evs, TS_EVENTS, wait > INT_MAX ? INT_MAX : (int)wait,
+				&s->waitmask);
+		if (n < 0 && errno != EINTR)
+			die("epoll_pwait: %s", strerror(errno));
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr)
+				conn_event(s, evs[i].data.ptr, evs[i].events);
+			else
+				srv_accept(s);
+		}
+		now = clock_ms(CLOCK_MONOTONIC);
+		while (s->timers.n && s->timers.v[0]->deadline <= now) {
+			struct conn *c = s->timers.v[0];
+
+			if (c->state == CS_LINGER) {
+				conn_set_state(s, c, CS_CLOSED);
+				continue;
+			}
+			conn_set_state(s, c, CS_WRITE);
+			conn_advance(s, c);
+		}
+		free_dead(s);
+	}
+}
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	ts_stop = 1;
+}
+
+static void srv_init(struct srv *s)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t slen = sizeof(sin);
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	struct rlimit rl;
+	sigset_t stop;
+	int one = 1;
+
+	/* thousands of connections: take every descriptor the hard limit allows */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			fprintf(stderr, "testsrv: cannot raise the fd limit: %s\n", strerror(errno));
+	}
+	/* stop signals are blocked except inside epoll_pwait, so none is lost
+	 * between the ts_stop check and the wait */
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &s->waitmask);
+	sigdelset(&s->waitmask, SIGTERM);
+	sigdelset(&s->waitmask, SIGINT);
+	/* a backstop if the loop ever wedges: SIGALRM's default action kills */
+	alarm(s->opt.max_seconds + 5);
+	s->end_ms = clock_ms(CLOCK_MONOTONIC) + (uint64_t)s->opt.max_seconds * 1000;
+
+	s->logfd = -1;
+	if (s->opt.log_path) {
+		s->logfd = open(s->opt.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (s->logfd < 0)
+			die("cannot open '%s': %s", s->opt.log_path, strerror(errno));
+	}
+	sbuf_init(&s->body, TS_BODY_MAX);
+	sbuf_init(&s->hdrs, TS_HEAD_MAX);
+	sbuf_init(&s->zbuf, TS_BODY_MAX + (1u << 20));
+	/* level 1: gzip is about the wire format here, not the ratio */
+	if (deflateInit2(&s->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		die("deflateInit2 failed");
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->lfd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);   /* never anything but loopback */
+	sin.sin_port = htons((uint16_t)s->opt.port);
+	if (bind(s->lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		die("cannot bind 127.0.0.1:%d: %s", s->opt.port, strerror(errno));
+	if (listen(s->lfd, 65535) < 0)      /* the kernel trims it to somaxconn */
+		die("listen: %s", strerror(errno));
+	if (getsockname(s->lfd, (struct sockaddr *)&sin, &slen) < 0)
+		die("getsockname: %s", strerror(errno));
+	s->port = ntohs(sin.sin_port);
+	site_init(&s->site, &s->opt, s->port);
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0 || epoll_ctl(s->epfd, EPOLL_CTL_ADD, s->lfd, &ev) < 0)
+		die("epoll: %s", strerror(errno));
+}
+
+static void srv_release(struct srv *s)
+{
+	while (s->conns)
+		conn_set_state(s, s->conns, CS_CLOSED);
+	free_dead(s);
+	free(s->timers.v);
+	sbuf_release(&s->body);
+	sbuf_release(&s->hdrs);
+	sbuf_release(&s->zbuf);
+	sbuf_release(&s->site.filler);
+	deflateEnd(&s->z);
+	close(s->epfd);
+	close(s->lfd);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
+	if (s->logfd >= 0)
+		close(s->logfd);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: testsrv [options]\n"
+		"  --port P          listen on 127.0.0.1:P (0, the default: ephemeral)\n"
+		"  --hosts N         site hosts h0.test .. h(N-1).test (default %d), plus out.test\n"
+		"  --pages P         content pages per host (default %d)\n"
+		"  --links L         links per content page, at least %d (default %d)\n"
+		"  --pad BYTES       filler text per content page (default 0)\n"
+		"  --latency-ms MS   hold every response back MS ms (default 0)\n"
+		"  --max-seconds T   exit after T seconds whatever happens (default %d)\n"
+		"  --log FILE        append one line per request to FILE\n"
+		"  --list            print the expected crawl for --port/--hosts/--pages, then exit\n"
+		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
+		TS_DEFAULT_HOSTS, TS_DEFAULT_PAGES, TS_FIXED_LINKS, TS_DEFAULT_LINKS, TS_DEFAULT_SECS);
+}
+
+static unsigned long opt_num(const char *name, const char *arg, unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "testsrv: --%s wants a number from %lu to %lu, not '%s'\n",
+			name, min, max, arg);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "port", required_argument, NULL, 'p' },
+		{ "hosts", required_argument, NULL, 'H' },
+		{ "pages", required_argument, NULL, 'P' },
+		{ "links", required_argument, NULL, 'L' },
+		{ "pad", required_argument, NULL, 'b' },
+		{ "latency-ms", required_argument, NULL, 'l' },
+		{ "max-seconds", required_argument, NULL, 'T' },
+		{ "log", required_argument, NULL, 'o' },
+		{ "list", no_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srv s;
+	int ch;
+
+	memset(&s, 0, sizeof(s));
+	s.opt.hosts = TS_DEFAULT_HOSTS;
+	s.opt.pages = TS_DEFAULT_PAGES;
+	s.opt.links = TS_DEFAULT_LINKS;
+	s.opt.max_seconds = TS_DEFAULT_SECS;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': s.opt.port = (int)opt_num("port", optarg, 0, 65535); break;
+		case 'H': s.opt.hosts = (unsigned)opt_num("hosts", optarg, 1, TS_HOSTS_MAX); break;
+		case 'P': s.opt.pages = (unsigned)opt_num("pages", optarg, 1, TS_PAGES_MAX); break;
+		case 'L': s.opt.links = (unsigned)opt_num("links", optarg, 0, TS_LINKS_MAX); break;
+		case 'b': s.opt.pad = opt_num("pad", optarg, 0, TS_PAD_MAX); break;
+		case 'l': s.opt.latency_ms = (unsigned)opt_num("latency-ms", optarg, 0, TS_LATENCY_MAX); break;
+		case 'T': s.opt.max_seconds = (unsigned)opt_num("max-seconds", optarg, 1, TS_SECONDS_MAX); break;
+		case 'o': s.opt.log_path = optarg; break;
+		case 'x': s.opt.list = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "testsrv: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (s.opt.list) {
+		if (!s.opt.port) {
+			fprintf(stderr, "testsrv: --list needs the --port the crawl will use\n");
+			return 2;
+		}
+		list_run(&s.opt);
+		return 0;
+	}
+	srv_init(&s);
+	printf("port %d\n", s.port);
+	if (fflush(stdout))
+		fprintf(stderr, "testsrv: cannot print the port: %s\n", strerror(errno));
+	srv_loop(&s);
+	srv_release(&s);
+	return 0;
+}
