@@ -135,7 +135,7 @@ static int gz_member(struct warc_writer *w, struct buf *out,
 	size_t plen[5] = { w->head.len, n1, n2, n3, 4 };
 	size_t start = out->len, total = 0;
 	uLong bound;
-	int i, rc;
+	int i, rc = Z_OK;
 
 	for (i = 0; i < 5; i++)
 		total += plen[i];

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# e2e.sh BUILD - end-to-end tests: real crawls of the test server on
+# 127.0.0.1, output read back with the independent warcio checker.
+# Prints "e2e: N passed, N failed"; exits 1 if anything failed.
+set -u
+BUILD=${1:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+. tests/lib.sh
+SC="$BUILD/shardcrawl"
+WORK=$(mktemp -d /tmp/sc-e2e.XXXXXX)
+HOSTS=3
+PAGES=40
+pass=0
+fail=0
+
+ok()   { pass=$((pass + 1)); echo "  ok   $1"; }
+bad()  { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && sed 's/^/       /' "$2" | head -20; }
+# check NAME CMD...: run CMD, its output in a file; pass on exit 0
+check() {
+	local name=$1 log="$WORK/check.log"
+	shift
+	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
+}
+
+# crawl NAME [options...]: crawl the standard site into $WORK/NAME with a
+# fresh server and log; sets OUT, LOG, LIST
+crawl() {
+	local name=$1
+	shift
+	OUT="$WORK/$name"
+	LOG="$WORK/$name.log"
+	LIST="$WORK/$name.list"
+	start_server "$BUILD" "$LOG" --hosts $HOSTS --pages $PAGES || return 1
+	"$BUILD/testsrv" --list --port "$SRV_PORT" --hosts $HOSTS --pages $PAGES >"$LIST"
+	# shellcheck disable=SC2046
+	timeout 120 "$SC" -q -o "$OUT" $(resolve_args "$SRV_PORT" $HOSTS) "$@" \
+		$(seed_args "$SRV_PORT" $HOSTS) >"$WORK/$name.stdout" 2>"$WORK/$name.stderr"
+	CRAWL_RC=$?
+	stop_server
+}
+
+echo "e2e: full crawls of the test site ($HOSTS hosts x $PAGES pages + special pages)"
+for j in 1 2 4; do
+	crawl "j$j" -j "$j" -c 16
+	check "-j $j: crawl exits 0" test "$CRAWL_RC" = 0
+	check "-j $j: every expected URL once, nothing out of scope, no URL requested twice" \
+		node tests/e2e-check.mjs "$OUT" "$LIST" "$LOG"
+	check "-j $j: WARC files valid (warcio), digests and index offsets right" \
+		node tests/warc-check.mjs "$OUT"
+	check "-j $j: stats.json counts every page" \
+		node -e 'const s=require(process.argv[1]); const n=require("fs").readFileSync(process.argv[2],"utf8").trim().split("\n").length; if (s.pages!==n || s.shards!=='"$j"') process.exit(1)' \
+		"$OUT/stats.json" "$OUT/pages.jsonl"
+done
+check "-j 1: stdout stays empty (summary goes to stderr, -q silences it)" \
+	test ! -s "$WORK/j1.stdout" -a ! -s "$WORK/j1.stderr"
+
+echo "e2e: options"
+crawl depth1 --depth 1
+check "--depth 1: only seeds and their direct links" node -e '
+	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse);
+	const deep=lines.filter(l=>l.depth>1); const d1=lines.filter(l=>l.depth===1);
+	if (deep.length || d1.length < 10 || lines.some(l=>/\/p\/(1[0-9]|[2-3][0-9])\.html/.test(l.url) && l.depth===0)) process.exit(1)' "$OUT/pages.jsonl"
+check "--depth 1: subset of the site, server saw nothing twice" node tests/e2e-check.mjs "$OUT" "$LIST" "$LOG" --subset
+
+crawl maxpages --max-pages 25 -j 2
+check "--max-pages 25: exactly 25 lines" test "$(wc -l <"$OUT/pages.jsonl")" = 25
+check "--max-pages 25: server got at most 25 requests" test "$(wc -l <"$LOG")" -le 25
+check "--max-pages 25: output valid" node tests/warc-check.mjs "$OUT"
+
+crawl deny --deny '/p/[0-9]*[02468]\.html$' --deny 'refresh'
+check "--deny: no denied URL fetched" sh -c "! grep -E '/p/[0-9]*[02468]\.html |refresh' '$LOG'"
+check "--deny: odd pages still fetched" grep -q '/p/1.html ' "$LOG"
+
+crawl allow --allow '/p/' --allow '^http://h[0-9]\.test:[0-9]+/$'
+check "--allow: only allowed URLs beyond the seeds" sh -c "! grep -vE ' /p/| / ' '$LOG'"
+check "--allow: pages under /p/ fetched" test "$(grep -c ' /p/' "$LOG")" = $((HOSTS * PAGES))
+
+crawl scopeany --scope any
+check "--scope any: out.test is crawled too" grep -q '^[0-9]* out.test:' "$LOG"
+crawl scopehost
+check "--scope host (default): out.test never requested" sh -c "! grep -q ' out.test:' '$LOG'"
+
+crawl maxsize --max-size 300 -j 1
+check "--max-size 300: pages cut and marked truncated" node -e '
+	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse);
+	const t=lines.filter(l=>l.truncated); if (t.length < 10 || t.some(l=>l.bytes>300)) process.exit(1)' "$OUT/pages.jsonl"
+check "--max-size 300: WARC-Truncated records pass warcio" node tests/warc-check.mjs "$OUT"
+check "--max-size 300: records say WARC-Truncated: length" sh -c "zcat '$OUT'/*.warc.gz | grep -qa 'WARC-Truncated: length'"
+
+crawl rotate --warc-max-size 8k -j 2
+check "--warc-max-size 8k: several WARC files" test "$(ls "$OUT"/crawl-*.warc.gz | wc -l)" -ge 5
+check "--warc-max-size 8k: each file valid, warcinfo first, offsets right" node tests/warc-check.mjs "$OUT"
+check "--warc-max-size 8k: still the full site" node tests/e2e-check.mjs "$OUT" "$LIST" "$LOG"
+
+crawl headers --user-agent 'e2e-agent/1.0' --header 'X-E2E: yes' -j 1
+check "--user-agent and --header are sent (request records)" sh -c "
+	n=\$(zcat '$OUT'/*.warc.gz | grep -ac '^User-Agent: e2e-agent/1.0'); h=\$(zcat '$OUT'/*.warc.gz | grep -ac '^X-E2E: yes');
+	l=\$(wc -l <'$OUT/pages.jsonl'); [ \"\$n\" = \"\$l\" ] && [ \"\$h\" = \"\$l\" ]"
+
+# --urls with a file: listed seeds only (depth 0), one bad line recorded
+start_server "$BUILD" "$WORK/urls.log" --hosts 1 --pages 40
+{
+	echo "# a comment"
+	for i in 3 1 4 1 5 9 2 6; do echo "http://h0.test:$SRV_PORT/p/$i.html"; done
+	echo "  http://H0.TEST:$SRV_PORT/p/3.html#dup  "
+	echo "not a url"
+	echo ""
+} >"$WORK/urls.txt"
+timeout 60 "$SC" -q -o "$WORK/urls" --depth 0 --resolve "h0.test:$SRV_PORT:127.0.0.1" \
+	--urls "$WORK/urls.txt" 2>"$WORK/urls.stderr"
+check "--urls FILE --depth 0: exit 0" test $? = 0
+check "--urls: 7 distinct URLs fetched once, bad line recorded" node -e '
+	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse);
+	const ok=lines.filter(l=>l.status===200), badl=lines.filter(l=>l.error && l.error.startsWith("url:"));
+	if (lines.length!==8 || ok.length!==7 || badl.length!==1 || new Set(ok.map(l=>l.url)).size!==7) process.exit(1)' "$WORK/urls/pages.jsonl"
+check "--urls: server saw 7 requests" test "$(wc -l <"$WORK/urls.log")" = 7
+: >"$WORK/urls.log"
+printf 'http://h0.test:%s/p/7.html\nhttp://h0.test:%s/p/8.html\n' "$SRV_PORT" "$SRV_PORT" |
+	timeout 60 "$SC" -q -o "$WORK/stdin" --depth 0 --resolve "h0.test:$SRV_PORT:127.0.0.1" --urls - 2>/dev/null
+check "--urls - reads stdin" test "$(wc -l <"$WORK/stdin/pages.jsonl")" = 2
+stop_server
+
+# a host that refuses connections: recorded, and the crawl ends
+timeout 60 "$SC" -q -o "$WORK/refused" --connect-timeout 5 http://127.0.0.1:1/ 2>/dev/null
+check "refused connection: exit 0" test $? = 0
+check "refused connection: recorded with status 0 and a connect error" \
+	grep -q '"status":0,"error":"connect:' "$WORK/refused/pages.jsonl"
+
+echo "e2e: command line"
+check "--help lists every option" sh -c "
+	h=\$('$SC' --help); for o in -o -j -c --per-host --depth --max-pages --scope --allow --deny --urls \
+	--user-agent --header --resolve --timeout --max-size --warc-max-size --quiet; do
+	echo \"\$h\" | grep -q -- \"\$o\" || { echo missing \$o; exit 1; }; done"
+for args in "--bogus" "-j 0" "-j x" "-c -1" "--depth" "--scope planet" "--allow (" \
+	"--max-size 12Q" "--header NoColon" "--resolve nonsense" "--timeout 0" ""; do
+	# shellcheck disable=SC2086
+	"$SC" $args http://127.0.0.1:1/ >"$WORK/arg.out" 2>"$WORK/arg.err" </dev/null
+	rc=$?
+	[ -z "$args" ] && { "$SC" >"$WORK/arg.out" 2>"$WORK/arg.err"; rc=$?; args="(no URL)"; }
+	check "bad usage '$args': exit 2 with one line on stderr" \
+		test "$rc" = 2 -a "$(wc -l <"$WORK/arg.err")" = 1 -a ! -s "$WORK/arg.out"
+done
+check "bad seed URL: exit 2" sh -c "'$SC' -o '$WORK/x' 'ftp://a/' 2>/dev/null; test \$? = 2"
+check "unwritable output directory: exit 1 with the path named" sh -c "
+	'$SC' -q -o /proc/nonexistent/out http://127.0.0.1:1/ 2>'$WORK/unw.err'; test \$? = 1 && grep -q '/proc/nonexistent/out' '$WORK/unw.err'"
+
+rm -rf "$WORK"
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
