@@ -23,6 +23,11 @@
 #define SC_DEFAULT_TIMEOUT    60            /* seconds, whole transfer (--timeout) */
 #define SC_DEFAULT_CONNECT_TIMEOUT 15       /* seconds (--connect-timeout) */
 
+/* robots.txt */
+#define SC_ROBOTS_MAX         (512u << 10)  /* bytes parsed (RFC 9309 asks for at least 500 KiB) */
+#define SC_ROBOTS_RULES_MAX   10000         /* allow/disallow rules kept for one host */
+#define SC_ROBOTS_REDIRECTS   5             /* redirects followed to find robots.txt */
+
 /* Frames on the coordinator <-> shard pipes */
 #define SC_FRAME_BODY_MAX     (32u << 20)   /* decoded body of one frame */
 #define SC_FRAME_BLOB_MAX     (1u << 30)    /* raw blob (gzip WARC records) of one frame */
@@ -34,6 +39,15 @@
 #define SC_DEFAULT_WARC_MAX   1000000000ull /* bytes before a WARC file rotates */
 #define SC_DEFAULT_USER_AGENT "shardcrawl/0.1 (+https://example.invalid/shardcrawl)"
 #define SC_HEADERS_USER_MAX   64            /* --header options */
+#define SC_DEFAULT_RETRIES    3             /* retries of a transient failure */
+#define SC_DEFAULT_RETRY_WAIT 1000          /* ms, base of the exponential backoff */
+#define SC_DEFAULT_MAX_RETRY_AFTER 600      /* s, cap on Retry-After */
+#define SC_THROTTLE_MAX       10            /* 429/503 waits for one URL */
+#define SC_DEFAULT_MAX_CRAWL_DELAY 30       /* s, cap on robots.txt Crawl-delay */
+#define SC_DEFAULT_LOW_SPEED  100           /* bytes/s ... */
+#define SC_DEFAULT_LOW_SPEED_TIME 30        /* ... for this long (s) aborts a transfer */
+#define SC_DEFAULT_MAX_REDIRECTS 10         /* hops in one redirect chain */
+#define SC_DEFAULT_HOST_FAIL_LIMIT 5        /* consecutive connect failures: host given up */
 #define SC_MAX_SHARDS         256           /* -j */
 
 /* Coordinator frontier: URLs a shard holds that it has not reported back
