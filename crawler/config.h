@@ -38,6 +38,19 @@ struct crawl_config {
 	uint64_t warc_max_size;
 	int warc_level;
 	int insecure;
+	/* politeness and failures (see shard/shard.h) */
+	int robots;
+	long max_crawl_delay;   /* s */
+	long delay_ms;
+	double rate;
+	double host_rate;
+	long max_retry_after;   /* s */
+	int retries;
+	long retry_wait_ms;
+	long low_speed;
+	long low_speed_time;
+	int max_redirects;
+	int host_fail_limit;
 	int quiet;
 	int verbose;
 	char *argv_line;        /* the command line, for warcinfo */

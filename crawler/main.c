@@ -43,6 +43,7 @@ static const char usage_text[] =
 "Scope\n"
 "      --depth N            follow links at most N hops from a seed\n"
 "                           (default unlimited; 0 fetches the seeds only)\n"
+"      --no-follow          the same as --depth 0: fetch a URL list\n"
 "      --max-pages N        admit at most N URLs in all\n"
 "      --scope host|domain|any\n"
 "                           follow links to the seeds' hosts (default),\n"
@@ -62,6 +63,24 @@ static const char usage_text[] =
 "      --max-size N         keep at most N body bytes; the rest is cut and the\n"
 "                           record marked truncated (default 32M)\n"
 "  -k, --insecure           accept any TLS certificate\n"
+"      --max-redirects N    follow at most N redirects in a chain (default 10)\n"
+"\n"
+"Politeness\n"
+"      --no-robots          do not fetch or obey robots.txt\n"
+"      --max-crawl-delay S  cap on a robots.txt Crawl-delay (default 30)\n"
+"      --delay MS           at least MS ms between request starts on a host\n"
+"      --rate R             at most R requests/s in all (split across shards)\n"
+"      --host-rate R        at most R requests/s per host\n"
+"\n"
+"Failures\n"
+"      --retries N          retry timeouts, connection errors and 5xx N times\n"
+"                           (default 3), with exponential backoff and jitter\n"
+"      --retry-wait MS      the backoff's first wait (default 1000)\n"
+"      --max-retry-after S  cap on a 429/503 Retry-After wait (default 600)\n"
+"      --low-speed BYTES    abort a transfer slower than BYTES/s ...\n"
+"      --low-speed-time S   ... for S seconds (defaults 100 and 30)\n"
+"      --host-fail-limit N  give a host up after N connection failures in a\n"
+"                           row (default 5)\n"
 "\n"
 "  -h, --help               this text\n"
 "      --version            the version\n"
@@ -91,6 +110,18 @@ static long parse_long(const char *opt, const char *s, long min, long max)
 	if (errno || end == s || *end || v < min || v > max)
 		die_usage("%s: expected a whole number from %ld to %ld, got '%s'",
 			  opt, min, max, s);
+	return v;
+}
+
+static double parse_rate(const char *opt, const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v > 0) || v > 1e6)
+		die_usage("%s: expected a rate above 0 (requests/s), got '%s'", opt, s);
 	return v;
 }
 
@@ -203,7 +234,10 @@ enum {
 	OPT_PER_HOST = 256, OPT_DEPTH, OPT_MAX_PAGES, OPT_SCOPE, OPT_ALLOW,
 	OPT_DENY, OPT_URLS, OPT_UA, OPT_HEADER, OPT_RESOLVE, OPT_TIMEOUT,
 	OPT_CONNECT_TIMEOUT, OPT_MAX_SIZE, OPT_WARC_MAX, OPT_WARC_LEVEL,
-	OPT_VERSION,
+	OPT_VERSION, OPT_NO_FOLLOW, OPT_MAX_REDIRECTS, OPT_NO_ROBOTS,
+	OPT_MAX_CRAWL_DELAY, OPT_DELAY, OPT_RATE, OPT_HOST_RATE, OPT_RETRIES,
+	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
+	OPT_HOST_FAIL_LIMIT,
 };
 
 static const struct option long_opts[] = {
@@ -230,6 +264,19 @@ static const struct option long_opts[] = {
 	{ "verbose",         no_argument,       NULL, 'v' },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, OPT_VERSION },
+	{ "no-follow",       no_argument,       NULL, OPT_NO_FOLLOW },
+	{ "max-redirects",   required_argument, NULL, OPT_MAX_REDIRECTS },
+	{ "no-robots",       no_argument,       NULL, OPT_NO_ROBOTS },
+	{ "max-crawl-delay", required_argument, NULL, OPT_MAX_CRAWL_DELAY },
+	{ "delay",           required_argument, NULL, OPT_DELAY },
+	{ "rate",            required_argument, NULL, OPT_RATE },
+	{ "host-rate",       required_argument, NULL, OPT_HOST_RATE },
+	{ "retries",         required_argument, NULL, OPT_RETRIES },
+	{ "retry-wait",      required_argument, NULL, OPT_RETRY_WAIT },
+	{ "max-retry-after", required_argument, NULL, OPT_MAX_RETRY_AFTER },
+	{ "low-speed",       required_argument, NULL, OPT_LOW_SPEED },
+	{ "low-speed-time",  required_argument, NULL, OPT_LOW_SPEED_TIME },
+	{ "host-fail-limit", required_argument, NULL, OPT_HOST_FAIL_LIMIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -252,6 +299,15 @@ int main(int argc, char **argv)
 	cfg.max_size = SC_DEFAULT_MAX_SIZE;
 	cfg.warc_max_size = SC_DEFAULT_WARC_MAX;
 	cfg.warc_level = 6;
+	cfg.robots = 1;
+	cfg.max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
+	cfg.max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
+	cfg.retries = SC_DEFAULT_RETRIES;
+	cfg.retry_wait_ms = SC_DEFAULT_RETRY_WAIT;
+	cfg.low_speed = SC_DEFAULT_LOW_SPEED;
+	cfg.low_speed_time = SC_DEFAULT_LOW_SPEED_TIME;
+	cfg.max_redirects = SC_DEFAULT_MAX_REDIRECTS;
+	cfg.host_fail_limit = SC_DEFAULT_HOST_FAIL_LIMIT;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:j:c:kqvh", long_opts, NULL)) != -1) {
@@ -331,6 +387,45 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			cfg.insecure = 1;
+			break;
+		case OPT_NO_FOLLOW:
+			cfg.depth = 0;
+			break;
+		case OPT_MAX_REDIRECTS:
+			cfg.max_redirects = (int)parse_long("--max-redirects", optarg, 0, 1000);
+			break;
+		case OPT_NO_ROBOTS:
+			cfg.robots = 0;
+			break;
+		case OPT_MAX_CRAWL_DELAY:
+			cfg.max_crawl_delay = parse_long("--max-crawl-delay", optarg, 0, 86400);
+			break;
+		case OPT_DELAY:
+			cfg.delay_ms = parse_long("--delay", optarg, 0, 86400000);
+			break;
+		case OPT_RATE:
+			cfg.rate = parse_rate("--rate", optarg);
+			break;
+		case OPT_HOST_RATE:
+			cfg.host_rate = parse_rate("--host-rate", optarg);
+			break;
+		case OPT_RETRIES:
+			cfg.retries = (int)parse_long("--retries", optarg, 0, 100);
+			break;
+		case OPT_RETRY_WAIT:
+			cfg.retry_wait_ms = parse_long("--retry-wait", optarg, 1, 3600000);
+			break;
+		case OPT_MAX_RETRY_AFTER:
+			cfg.max_retry_after = parse_long("--max-retry-after", optarg, 0, 86400);
+			break;
+		case OPT_LOW_SPEED:
+			cfg.low_speed = parse_long("--low-speed", optarg, 0, 1L << 30);
+			break;
+		case OPT_LOW_SPEED_TIME:
+			cfg.low_speed_time = parse_long("--low-speed-time", optarg, 1, 86400);
+			break;
+		case OPT_HOST_FAIL_LIMIT:
+			cfg.host_fail_limit = (int)parse_long("--host-fail-limit", optarg, 1, 1000000);
 			break;
 		case 'q':
 			cfg.quiet = 1;

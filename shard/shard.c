@@ -25,6 +25,8 @@
 #include "common/msg.h"
 #include "common/url.h"
 #include "common/warc.h"
+#include "common/robots.h"
+#include "shard/sched.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -42,36 +44,16 @@
 #define BODY_KEEP      (1u << 20)
 #define EVENTS_MAX     256
 
-struct job {
-	struct job *next;
-	uint64_t id;
-	uint32_t depth;
-	uint32_t flags;
-	char url[];
-};
-
-struct host {
-	struct host *hnext;     /* hash chain */
-	char *key;              /* "host:port" */
-	struct job *head, *tail;
-	uint32_t queued;
-	int active;
-	uint64_t next_ms;       /* earliest start of its next transfer */
-	size_t heap_idx;        /* position in the ready heap, or NOT_IN_HEAP */
-};
-
-#define NOT_IN_HEAP ((size_t)-1)
-
 struct xfer {
 	CURL *easy;
 	struct xfer *next_free;
-	struct job *job;
+	struct job *job;        /* NULL for a robots.txt transfer */
 	struct host *host;
 	struct buf req;         /* request headers as sent */
 	struct buf hdr;         /* response headers as received */
 	struct buf body;        /* response body as received */
 	struct timespec start;
-	int truncated;          /* body reached max_size */
+	int truncated;          /* body reached its cap */
 	int hdr_overflow;       /* headers reached SC_HEADERS_MAX */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -86,16 +68,13 @@ struct shard {
 	int in_open;            /* in_fd still in the epoll set */
 	int out_watched;        /* EPOLLOUT registered on out_fd */
 	int failed;             /* stop: the coordinator is gone or broken */
-	uint64_t curl_deadline; /* when libcurl wants its timeout action */
+	uint64_t curl_deadline; /* when libcurl wants its timeout action (us) */
+	uint64_t rng;           /* backoff jitter */
 
-	struct host **htab;
-	size_t hmask, hcount;
-	struct host **heap;
-	size_t heap_len, heap_cap;
-
+	struct sched sc;
 	struct xfer *free_xfers;
 	int active;
-	uint64_t queued;
+	uint64_t gap_us;        /* default per-host gap (--delay, --host-rate) */
 
 	struct curl_slist *headers;
 	struct curl_slist *resolve;
@@ -106,173 +85,32 @@ struct shard {
 	struct buf msg;         /* encoded result body */
 	struct buf payload;     /* de-chunked body */
 	struct buf parse;       /* content-decoded HTML for the link parser */
-	struct buf linkbuf;     /* links of one result, NUL-separated */
 };
 
-static uint64_t now_ms(void)
+static uint64_t now_us(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
 }
 
-/* ---- hosts and the ready heap ---- */
-
-static size_t str_hash(const char *s)
+/* Exponential backoff with jitter: base * 2^(n-1) * [0.5, 1.5), capped at an hour. */
+static uint64_t backoff_us(struct shard *s, uint32_t n)
 {
-	size_t h = 1469598103934665603ull;
+	uint64_t base = (uint64_t)s->cfg->retry_wait_ms * 1000, d;
+	double jitter;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static void htab_grow(struct shard *s)
-{
-	size_t n = (s->hmask + 1) * 2, i;
-	struct host **t = xcalloc(n, sizeof(*t));
-
-	for (i = 0; i <= s->hmask; i++) {
-		struct host *h = s->htab[i], *next;
-		for (; h; h = next) {
-			size_t j = str_hash(h->key) & (n - 1);
-			next = h->hnext;
-			h->hnext = t[j];
-			t[j] = h;
-		}
-	}
-	free(s->htab);
-	s->htab = t;
-	s->hmask = n - 1;
-}
-
-static struct host *host_get(struct shard *s, const char *key)
-{
-	size_t i = str_hash(key) & s->hmask;
-	struct host *h;
-
-	for (h = s->htab[i]; h; h = h->hnext)
-		if (strcmp(h->key, key) == 0)
-			return h;
-	h = xcalloc(1, sizeof(*h));
-	h->key = xstrdup(key);
-	h->heap_idx = NOT_IN_HEAP;
-	h->hnext = s->htab[i];
-	s->htab[i] = h;
-	if (++s->hcount > s->hmask)
-		htab_grow(s);
-	return h;
-}
-
-static int heap_less(const struct host *a, const struct host *b)
-{
-	return a->next_ms < b->next_ms;
-}
-
-static void heap_set(struct shard *s, size_t i, struct host *h)
-{
-	s->heap[i] = h;
-	h->heap_idx = i;
-}
-
-static void heap_up(struct shard *s, size_t i)
-{
-	struct host *h = s->heap[i];
-
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!heap_less(h, s->heap[p]))
-			break;
-		heap_set(s, i, s->heap[p]);
-		i = p;
-	}
-	heap_set(s, i, h);
-}
-
-static void heap_down(struct shard *s, size_t i)
-{
-	struct host *h = s->heap[i];
-
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= s->heap_len)
-			break;
-		if (c + 1 < s->heap_len && heap_less(s->heap[c + 1], s->heap[c]))
-			c++;
-		if (!heap_less(s->heap[c], h))
-			break;
-		heap_set(s, i, s->heap[c]);
-		i = c;
-	}
-	heap_set(s, i, h);
-}
-
-static void heap_remove(struct shard *s, struct host *h)
-{
-	size_t i = h->heap_idx;
-	struct host *last;
-
-	SC_ASSERT(i < s->heap_len && s->heap[i] == h);
-	h->heap_idx = NOT_IN_HEAP;
-	last = s->heap[--s->heap_len];
-	if (last == h)
-		return;
-	heap_set(s, i, last);
-	heap_up(s, i);
-	heap_down(s, last->heap_idx);
-}
-
-/*
- * The one place a host enters, moves in or leaves the ready heap: call it
- * after anything that changes queued, active or next_ms.
- */
-static void host_update(struct shard *s, struct host *h)
-{
-	int ready = h->queued > 0 && h->active < s->cfg->per_host;
-
-	if (!ready) {
-		if (h->heap_idx != NOT_IN_HEAP)
-			heap_remove(s, h);
-		return;
-	}
-	if (h->heap_idx == NOT_IN_HEAP) {
-		if (s->heap_len == s->heap_cap) {
-			s->heap_cap = s->heap_cap ? s->heap_cap * 2 : 64;
-			s->heap = xrealloc(s->heap, s->heap_cap * sizeof(*s->heap));
-		}
-		heap_set(s, s->heap_len++, h);
-		heap_up(s, h->heap_idx);
-	} else {
-		heap_up(s, h->heap_idx);
-		heap_down(s, h->heap_idx);
-	}
-}
-
-static void host_push(struct shard *s, struct host *h, struct job *j)
-{
-	j->next = NULL;
-	if (h->tail)
-		h->tail->next = j;
-	else
-		h->head = j;
-	h->tail = j;
-	h->queued++;
-	s->queued++;
-	host_update(s, h);
-}
-
-static struct job *host_pop(struct shard *s, struct host *h)
-{
-	struct job *j = h->head;
-
-	SC_ASSERT(j);
-	h->head = j->next;
-	if (!h->head)
-		h->tail = NULL;
-	h->queued--;
-	s->queued--;
-	return j;
+	s->rng ^= s->rng << 13;
+	s->rng ^= s->rng >> 7;
+	s->rng ^= s->rng << 17;
+	jitter = 0.5 + (double)(s->rng >> 11) / (double)(1ull << 53);
+	if (n > 20)
+		n = 20;
+	d = base << (n ? n - 1 : 0);
+	if (d > 3600ull * 1000000)
+		d = 3600ull * 1000000;
+	return (uint64_t)((double)d * jitter);
 }
 
 /* ---- libcurl callbacks ---- */
@@ -339,7 +177,7 @@ static int on_timer(CURLM *m, long timeout_ms, void *arg)
 	struct shard *s = arg;
 
 	(void)m;
-	s->curl_deadline = timeout_ms < 0 ? UINT64_MAX : now_ms() + (uint64_t)timeout_ms;
+	s->curl_deadline = timeout_ms < 0 ? UINT64_MAX : now_us() + (uint64_t)timeout_ms * 1000;
 	return 0;
 }
 
@@ -369,17 +207,17 @@ static struct xfer *xfer_new(struct shard *s)
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	/* keep the bytes as the server sent them: the WARC record must agree
-	 * with its own headers; the shard undoes the codings itself */
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
-	curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
-	curl_easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 0L);
 	/* HTTP/1.1 so the stored response is the byte stream received */
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, cfg->user_agent);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, cfg->timeout_s);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout_s);
+	/* a server trickling bytes must not hold a slot forever */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SC_ROBOTS_REDIRECTS);
 	if (s->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers);
 	if (s->resolve)
@@ -400,9 +238,18 @@ static void xfer_free(struct xfer *x)
 	free(x);
 }
 
-static void xfer_start(struct shard *s, struct host *h, struct job *j)
+/*
+ * Start a transfer on host h: a page (j) or, when j is NULL, the host's
+ * robots.txt at url.  Pages keep the bytes as the server sent them (the WARC
+ * record must agree with its own headers; the shard undoes the codings
+ * itself) and never follow redirects (targets go back to the coordinator);
+ * robots.txt is decoded by libcurl and follows up to 5 redirects (RFC 9309).
+ */
+static void xfer_start(struct shard *s, struct host *h, struct job *j,
+		       const char *url, uint64_t now)
 {
 	struct xfer *x = s->free_xfers;
+	long page = j != NULL;
 
 	if (x)
 		s->free_xfers = x->next_free;
@@ -413,52 +260,146 @@ static void xfer_start(struct shard *s, struct host *h, struct job *j)
 	buf_reset(&x->req);
 	buf_reset(&x->hdr);
 	buf_reset(&x->body);
+	x->body.cap = page ? (size_t)s->cfg->max_size : SC_ROBOTS_MAX;
 	x->truncated = 0;
 	x->hdr_overflow = 0;
 	x->errbuf[0] = '\0';
 	clock_gettime(CLOCK_REALTIME, &x->start);
-	curl_easy_setopt(x->easy, CURLOPT_URL, (const char *)j->url);
-	h->active++;
+	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, !page);
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, !page);
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, !page);
+	if (j)
+		j->attempts++;
 	s->active++;
+	sched_started(&s->sc, h, now);
 	if (curl_multi_add_handle(s->multi, x->easy) != CURLM_OK)
 		SC_ASSERT(!"curl_multi_add_handle");
-	log_debug("start '%s'", j->url);
+	log_debug("start '%s'", url);
 }
 
-/* A short reason for a failed transfer: "kind: detail". */
-static void xfer_reason(const struct xfer *x, CURLcode rc, char *out, size_t n)
+/* Give a transfer's handle back to the pool and free its host slot. */
+static void xfer_release(struct shard *s, struct xfer *x)
 {
-	const char *kind;
-	const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+	struct host *h = x->host;
 
+	curl_multi_remove_handle(s->multi, x->easy);
+	if (x->body.alloc > BODY_KEEP)
+		buf_release(&x->body);
+	x->job = NULL;
+	x->host = NULL;
+	x->next_free = s->free_xfers;
+	s->free_xfers = x;
+	s->active--;
+	sched_finished(&s->sc, h);
+}
+
+/* What a failed transfer's error says; "kind: detail". */
+static const char *fail_kind(const struct xfer *x, CURLcode rc)
+{
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:  kind = "dns"; break;
-	case CURLE_COULDNT_CONNECT:        kind = "connect"; break;
-	case CURLE_OPERATION_TIMEDOUT:     kind = "timeout"; break;
-	case CURLE_GOT_NOTHING:            kind = "empty-reply"; break;
-	case CURLE_PARTIAL_FILE:           kind = "partial"; break;
+	case CURLE_COULDNT_RESOLVE_PROXY:  return "dns";
+	case CURLE_COULDNT_CONNECT:        return "connect";
+	case CURLE_OPERATION_TIMEDOUT:     return "timeout";
+	case CURLE_GOT_NOTHING:            return "empty-reply";
+	case CURLE_PARTIAL_FILE:           return "partial";
 	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:             kind = "network"; break;
+	case CURLE_SEND_ERROR:             return "network";
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:     kind = "tls"; break;
+	case CURLE_SSL_CACERT_BADFILE:     return "tls";
 	case CURLE_WRITE_ERROR:
-		kind = x->hdr_overflow ? "headers-too-large" : "write";
-		break;
+		return x->hdr_overflow ? "headers-too-large" : "write";
 	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_URL_MALFORMAT:          kind = "url"; break;
-	default:                           kind = "http"; break;
+	case CURLE_URL_MALFORMAT:          return "url";
+	default:                           return "http";
 	}
+}
+
+static void xfer_reason(const struct xfer *x, CURLcode rc, char *out, size_t n)
+{
+	const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+	size_t len;
+
 	if (x->hdr_overflow)
 		detail = "response headers over the cap";
-	snprintf(out, n, "%s: %s", kind, detail);
+	snprintf(out, n, "%s: %s", fail_kind(x, rc), detail);
 	/* error buffers may end with a newline */
-	n = strlen(out);
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
+	len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+}
+
+/* Failures worth another try: the next attempt may well succeed. */
+static int transient(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_SSL_CONNECT_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void send_result(struct shard *s, const struct msg_result *r,
+			const void *blob, size_t blob_len)
+{
+	if (msg_result_encode(&s->msg, r) ||
+	    frame_queue(&s->out, MSG_RESULT, s->msg.data, s->msg.len, blob, blob_len)) {
+		/* cannot happen with the caps in limits.h; never lose the URL */
+		struct msg_result e = { .id = r->id, .error = "internal: result too large" };
+		SC_ASSERT(msg_result_encode(&s->msg, &e) == 0);
+		SC_ASSERT(frame_queue(&s->out, MSG_RESULT, s->msg.data, s->msg.len,
+				      NULL, 0) == 0);
+	}
+}
+
+/* A job ends without a response: report why, free it. */
+static void job_fail(struct shard *s, struct job *j, uint32_t status, const char *why)
+{
+	struct msg_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = j->id;
+	r.status = status;
+	r.attempts = j->attempts;
+	r.error = why;
+	log_debug("fail '%s': %s", j->url, why);
+	send_result(s, &r, NULL, 0);
+	free(j);
+}
+
+/* Give a host up for the rest of the crawl, failing what it holds. */
+static void host_give_up(struct shard *s, struct host *h, const char *why)
+{
+	struct job *j;
+
+	if (h->state == HOST_DEAD)
+		return;
+	log_info("giving up host '%s': %s", h->key, why);
+	h->dead_reason = xstrdup(why);
+	sched_set_state(&s->sc, h, HOST_DEAD);
+	while ((j = sched_pop(&s->sc, h)))
+		job_fail(s, j, 0, h->dead_reason);
+}
+
+/* Queue a job on its host, or fail it at once if the host was given up. */
+static void job_queue(struct shard *s, struct host *h, struct job *j, int front)
+{
+	if (h->state == HOST_DEAD)
+		job_fail(s, j, 0, h->dead_reason);
+	else
+		sched_push(&s->sc, h, j, front);
 }
 
 /* Extract the links of an HTML response into s->links. */
@@ -492,113 +433,208 @@ static void xfer_links(struct shard *s, struct xfer *x, const char *pay,
 	r->links_len = s->links.urls.len;
 }
 
-static void send_result(struct shard *s, const struct msg_result *r,
-			const void *blob, size_t blob_len)
-{
-	if (msg_result_encode(&s->msg, r) ||
-	    frame_queue(&s->out, MSG_RESULT, s->msg.data, s->msg.len, blob, blob_len)) {
-		/* cannot happen with the caps in limits.h; never lose the URL */
-		struct msg_result e = { .id = r->id, .error = "internal: result too large" };
-		SC_ASSERT(msg_result_encode(&s->msg, &e) == 0);
-		SC_ASSERT(frame_queue(&s->out, MSG_RESULT, s->msg.data, s->msg.len,
-				      NULL, 0) == 0);
-	}
-}
-
-static void xfer_done(struct shard *s, struct xfer *x, CURLcode rc)
+/*
+ * A page response that ends its URL: build the WARC records, find the
+ * redirect target and the links, send the result.  error, when not NULL,
+ * says why the response is a failure all the same (5xx after the retries).
+ */
+static void page_result(struct shard *s, struct xfer *x, long status,
+			const char *error)
 {
 	struct job *j = x->job;
-	struct host *h = x->host;
 	struct msg_result r;
-	char reason[CURL_ERROR_SIZE + 32], digest[WARC_DIGEST_LEN];
+	struct warc_fetch f;
+	char digest[WARC_DIGEST_LEN];
 	char *location = NULL, *ctype = NULL, *ip = NULL;
-	long status = 0;
+	const char *te, *loc, *pay = x->body.data;
+	size_t te_len, loc_len, pay_len = x->body.len, req_len, resp_len;
 	double total = 0;
-	int ok = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x->truncated);
+	int complete;
 
 	memset(&r, 0, sizeof(r));
 	r.id = j->id;
-	r.attempts = 1;
-	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	r.attempts = j->attempts;
+	r.status = (uint32_t)status;
+	r.error = error;
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
 	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_IP, &ip);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
 	r.fetch_ms = (uint32_t)(total * 1000);
 	r.ip = ip ? ip : "";
 	r.content_type = ctype ? ctype : "";
+	r.bytes = x->body.len;
+	if (x->truncated)
+		r.flags |= MSG_RES_TRUNCATED;
 	buf_reset(&s->blob);
-
-	if (ok && status > 0 && x->hdr.len) {
-		const char *te, *loc, *pay = x->body.data;
-		size_t te_len, loc_len, pay_len = x->body.len, req_len, resp_len;
-		struct warc_fetch f;
-		int complete;
-
-		r.status = (uint32_t)status;
-		r.bytes = x->body.len;
-		if (x->truncated)
-			r.flags |= MSG_RES_TRUNCATED;
-		if (http_header(x->hdr.data, x->hdr.len, "Transfer-Encoding", &te, &te_len) &&
-		    http_has_token(te, te_len, "chunked")) {
-			buf_reset(&s->payload);
-			http_dechunk(x->body.data, x->body.len, &s->payload, &complete);
-			pay = s->payload.data;
-			pay_len = s->payload.len;
-			r.bytes = pay_len;
-		}
-		memset(&f, 0, sizeof(f));
-		f.uri = j->url;
-		f.ip = r.ip;
-		f.start = x->start;
-		f.req = x->req.data;
-		f.req_len = x->req.len;
-		f.resp_hdr = x->hdr.data;
-		f.resp_hdr_len = x->hdr.len;
-		f.body = x->body.data;
-		f.body_len = x->body.len;
-		f.payload = pay;
-		f.payload_len = pay_len;
-		f.truncated = x->truncated;
-		if (warc_fetch_records(&s->warc, &f, &s->blob, &req_len, &resp_len, digest) == 0) {
-			r.warc_req_len = (uint32_t)req_len;
-			r.warc_resp_len = (uint32_t)resp_len;
-			r.digest = digest;
-		} else {
-			r.error = "internal: warc record too large";
-		}
-		if (status >= 300 && status < 400 &&
-		    http_header(x->hdr.data, x->hdr.len, "Location", &loc, &loc_len) &&
-		    loc_len < SC_URL_MAX) {
-			char tmp[SC_URL_MAX];
-			memcpy(tmp, loc, loc_len);
-			tmp[loc_len] = '\0';
-			if (url_resolve(j->url, tmp, &location) == 0)
-				r.location = location;
-		}
-		if (status >= 200 && status < 300 && !(j->flags & MSG_URL_NOLINKS) &&
-		    http_is_html(r.content_type))
-			xfer_links(s, x, pay, pay_len, &r);
-	} else {
-		xfer_reason(x, rc, reason, sizeof(reason));
-		r.error = reason;
-		r.status = x->hdr.len ? (uint32_t)status : 0;
+	if (http_header(x->hdr.data, x->hdr.len, "Transfer-Encoding", &te, &te_len) &&
+	    http_has_token(te, te_len, "chunked")) {
+		buf_reset(&s->payload);
+		http_dechunk(x->body.data, x->body.len, &s->payload, &complete);
+		pay = s->payload.data;
+		pay_len = s->payload.len;
+		r.bytes = pay_len;
 	}
+	memset(&f, 0, sizeof(f));
+	f.uri = j->url;
+	f.ip = r.ip;
+	f.start = x->start;
+	f.req = x->req.data;
+	f.req_len = x->req.len;
+	f.resp_hdr = x->hdr.data;
+	f.resp_hdr_len = x->hdr.len;
+	f.body = x->body.data;
+	f.body_len = x->body.len;
+	f.payload = pay;
+	f.payload_len = pay_len;
+	f.truncated = x->truncated;
+	if (warc_fetch_records(&s->warc, &f, &s->blob, &req_len, &resp_len, digest) == 0) {
+		r.warc_req_len = (uint32_t)req_len;
+		r.warc_resp_len = (uint32_t)resp_len;
+		r.digest = digest;
+	} else {
+		r.error = "internal: warc record too large";
+	}
+	if (status >= 300 && status < 400 &&
+	    http_header(x->hdr.data, x->hdr.len, "Location", &loc, &loc_len) &&
+	    loc_len < SC_URL_MAX) {
+		char tmp[SC_URL_MAX];
+		memcpy(tmp, loc, loc_len);
+		tmp[loc_len] = '\0';
+		if (url_resolve(j->url, tmp, &location) == 0)
+			r.location = location;
+	}
+	if (status >= 200 && status < 300 && !(j->flags & MSG_URL_NOLINKS) &&
+	    http_is_html(r.content_type))
+		xfer_links(s, x, pay, pay_len, &r);
 	log_debug("done '%s' %u %s", j->url, r.status, r.error ? r.error : "");
 	send_result(s, &r, s->blob.data, s->blob.len);
 	free(location);
 	links_reset(&s->links);
-
-	curl_multi_remove_handle(s->multi, x->easy);
-	if (x->body.alloc > BODY_KEEP)
-		buf_release(&x->body);
-	x->job = NULL;
-	x->host = NULL;
-	x->next_free = s->free_xfers;
-	s->free_xfers = x;
 	free(j);
-	h->active--;
-	s->active--;
-	host_update(s, h);
+}
+
+/* The policy for a finished page transfer: done, retried, or waited for. */
+static void page_done(struct shard *s, struct xfer *x, CURLcode rc)
+{
+	const struct shard_config *cfg = s->cfg;
+	struct job *j = x->job;
+	struct host *h = x->host;
+	long status = 0;
+	char why[CURL_ERROR_SIZE + 96];
+	uint64_t now = now_us();
+	int ok = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x->truncated);
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (ok && status > 0 && x->hdr.len) {
+		h->fail_streak = 0;
+		if ((status == 429 || status == 503) && j->throttled < SC_THROTTLE_MAX) {
+			/* the whole host waits as asked, then this URL goes first */
+			const char *v;
+			size_t vlen;
+			long secs = -1;
+			uint64_t wait;
+
+			if (http_header(x->hdr.data, x->hdr.len, "Retry-After", &v, &vlen))
+				secs = http_retry_after(v, vlen, (long)time(NULL));
+			j->throttled++;
+			if (secs >= 0)
+				wait = (uint64_t)(secs < cfg->max_retry_after_s ?
+						  secs : cfg->max_retry_after_s) * 1000000;
+			else
+				wait = backoff_us(s, j->throttled);
+			log_info("'%s': HTTP %ld, host '%s' waits %.1f s", j->url, status,
+				 h->key, (double)wait / 1e6);
+			if (h->next_us < now + wait)
+				h->next_us = now + wait;
+			sched_push(&s->sc, h, j, 1);
+			return;
+		}
+		if (status >= 500 && status != 503 && (int)j->attempts <= cfg->retries) {
+			sched_delay(&s->sc, j, now + backoff_us(s, j->attempts));
+			return;
+		}
+		if (status == 429 || status == 503) {
+			snprintf(why, sizeof(why), "throttled: still HTTP %ld after %u waits",
+				 status, j->throttled);
+			page_result(s, x, status, why);
+		} else if (status >= 500) {
+			snprintf(why, sizeof(why), "retries: gave up after %u attempts (HTTP %ld)",
+				 j->attempts, status);
+			page_result(s, x, status, why);
+		} else {
+			page_result(s, x, status, NULL);
+		}
+		return;
+	}
+
+	xfer_reason(x, rc, why, sizeof(why));
+	if ((rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST) &&
+	    ++h->fail_streak >= cfg->host_fail_limit) {
+		char dead[sizeof(why) + 64];
+
+		snprintf(dead, sizeof(dead), "host: given up after %d consecutive "
+			 "failures (%s)", h->fail_streak, why);
+		job_fail(s, j, 0, dead);
+		host_give_up(s, h, dead);
+		return;
+	}
+	if (transient(rc) && (int)j->attempts <= cfg->retries) {
+		sched_delay(&s->sc, j, now + backoff_us(s, j->attempts));
+		return;
+	}
+	job_fail(s, j, x->hdr.len ? (uint32_t)status : 0, why);
+}
+
+/* The path and query of a normalized URL ("/" if it has none). */
+static const char *url_path(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	return p ? p : "/";
+}
+
+/* robots.txt answered (or not): open the host, or try again later. */
+static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
+{
+	const struct shard_config *cfg = s->cfg;
+	struct host *h = x->host;
+	long status = 0, delay;
+	char why[CURL_ERROR_SIZE + 96];
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if ((rc == CURLE_OK && status >= 200 && status < 300) ||
+	    (rc == CURLE_WRITE_ERROR && x->truncated)) {
+		h->robots = robots_parse(x->body.data, x->body.len, cfg->robots_token);
+	} else if ((rc == CURLE_OK && status >= 300 && status < 500) ||
+		   rc == CURLE_TOO_MANY_REDIRECTS) {
+		h->robots = NULL;       /* "unavailable": everything allowed */
+	} else {
+		/* "unreachable": nothing allowed for now; ask again later */
+		if (rc == CURLE_OK)
+			snprintf(why, sizeof(why), "HTTP %ld", status);
+		else
+			xfer_reason(x, rc, why, sizeof(why));
+		if (++h->robots_failures > cfg->retries) {
+			char dead[sizeof(why) + 64];
+			snprintf(dead, sizeof(dead), "robots: robots.txt unavailable (%s)", why);
+			host_give_up(s, h, dead);
+		} else {
+			h->next_us = now_us() + backoff_us(s, (uint32_t)h->robots_failures);
+			sched_set_state(&s->sc, h, HOST_NEW);
+		}
+		return;
+	}
+	delay = robots_delay_ms(h->robots);
+	if (delay > cfg->max_crawl_delay_ms)
+		delay = cfg->max_crawl_delay_ms;
+	if (delay >= 0 && (uint64_t)delay * 1000 > h->gap_us)
+		h->gap_us = (uint64_t)delay * 1000;
+	/* the robots.txt request counts: the first page waits the gap */
+	h->next_us = now_us() + h->gap_us;
+	log_debug("host '%s': %zu robots rules, gap %llu ms", h->key,
+		  robots_rules(h->robots), (unsigned long long)(h->gap_us / 1000));
+	sched_set_state(&s->sc, h, HOST_OPEN);
 }
 
 static void check_done(struct shard *s)
@@ -612,24 +648,43 @@ static void check_done(struct shard *s)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		xfer_done(s, x, m->data.result);
+		if (x->job)
+			page_done(s, x, m->data.result);
+		else
+			robots_done(s, x, m->data.result);
+		xfer_release(s, x);
 	}
 }
 
-/* Start transfers while the shard, a host and the output queue have room. */
+/* Start what may start: due retries back in their queues, then transfers
+ * while the shard, a host, the rate and the output queue have room. */
 static void schedule(struct shard *s)
 {
-	uint64_t now = now_ms();
+	uint64_t now = now_us(), when;
+	struct job *j;
+	struct host *h;
 
-	while (s->heap_len && s->active < s->cfg->concurrency &&
-	       frame_pending(&s->out) < OUT_SOFT_MAX) {
-		struct host *h = s->heap[0];
+	while ((j = sched_due(&s->sc, now)))
+		job_queue(s, j->host, j, 0);
+	while (s->active < s->cfg->concurrency &&
+	       frame_pending(&s->out) < OUT_SOFT_MAX &&
+	       (h = sched_next(&s->sc, now, &when))) {
+		if (h->state == HOST_NEW) {
+			char url[SC_URL_MAX + 16];
+			const char *path = url_path(h->head->url);
 
-		if (h->next_ms > now)
-			break;
-		xfer_start(s, h, host_pop(s, h));
-		h->next_ms = now;
-		host_update(s, h);
+			snprintf(url, sizeof(url), "%.*s/robots.txt",
+				 (int)(path - h->head->url), h->head->url);
+			sched_set_state(&s->sc, h, HOST_ROBOTS);
+			xfer_start(s, h, NULL, url, now);
+			continue;
+		}
+		j = sched_pop(&s->sc, h);
+		if (h->robots && !robots_allowed(h->robots, url_path(j->url))) {
+			job_fail(s, j, 0, "robots: disallowed by robots.txt");
+			continue;
+		}
+		xfer_start(s, h, j, j->url, now);
 	}
 }
 
@@ -649,27 +704,22 @@ static void take_urls(struct shard *s, const struct frame *f)
 	}
 	while (n-- > 0) {
 		struct job *j;
-		size_t len;
+		struct host *h;
 
 		if (msg_urls_get(&it, &u)) {
 			log_error("malformed url batch from the coordinator");
 			s->failed = 1;
 			return;
 		}
-		len = strlen(u.url);
-		j = xmalloc(sizeof(*j) + len + 1);
-		j->id = u.id;
-		j->depth = u.depth;
-		j->flags = u.flags;
-		memcpy(j->url, u.url, len + 1);
+		j = job_new(u.id, u.url, u.depth, u.flags);
 		if (url_host_key(j->url, key, sizeof(key)) < 0) {
-			struct msg_result r = { .id = j->id, .attempts = 0,
-						.error = "url: no host" };
-			send_result(s, &r, NULL, 0);
-			free(j);
+			job_fail(s, j, 0, "url: no host");
 			continue;
 		}
-		host_push(s, host_get(s, key), j);
+		h = sched_host(&s->sc, key, s->cfg->robots ? HOST_NEW : HOST_OPEN);
+		if (!h->gap_us && s->gap_us)
+			h->gap_us = s->gap_us;
+		job_queue(s, h, j, 0);
 	}
 }
 
@@ -726,6 +776,7 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 		       int in_fd, int out_fd)
 {
 	struct epoll_event ev;
+	double gap = 0;
 	int i;
 
 	memset(s, 0, sizeof(*s));
@@ -734,17 +785,23 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
 	s->curl_deadline = UINT64_MAX;
+	s->rng = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ now_us();
+	if (!s->rng)
+		s->rng = 1;
 	frame_reader_init(&s->in, in_fd, MSG_TYPE_MAX, 0);
 	frame_writer_init(&s->out, out_fd);
-	s->hmask = 255;
-	s->htab = xcalloc(s->hmask + 1, sizeof(*s->htab));
+	sched_init(&s->sc, cfg->per_host, cfg->rate);
+	if (cfg->delay_ms > 0)
+		gap = (double)cfg->delay_ms * 1000;
+	if (cfg->host_rate > 0 && 1e6 / cfg->host_rate > gap)
+		gap = 1e6 / cfg->host_rate;
+	s->gap_us = (uint64_t)(gap + 0.5);
 	warc_writer_init(&s->warc, cfg->warc_level);
 	links_init(&s->links, SC_LINKS_MAX);
 	buf_init(&s->blob, SC_FRAME_BLOB_MAX);
 	buf_init(&s->msg, SC_FRAME_BODY_MAX);
 	buf_init(&s->payload, (size_t)cfg->max_size);
 	buf_init(&s->parse, SC_PARSE_MAX);
-	buf_init(&s->linkbuf, SC_FRAME_BODY_MAX);
 	for (i = 0; i < cfg->nheaders; i++)
 		s->headers = curl_slist_append(s->headers, cfg->headers[i]);
 	for (i = 0; i < cfg->nresolve; i++)
@@ -776,23 +833,7 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 
 static void shard_teardown(struct shard *s)
 {
-	size_t i;
-
-	for (i = 0; s->htab && i <= s->hmask; i++) {
-		struct host *h = s->htab[i], *next;
-		for (; h; h = next) {
-			struct job *j = h->head, *jn;
-			next = h->hnext;
-			for (; j; j = jn) {
-				jn = j->next;
-				free(j);
-			}
-			free(h->key);
-			free(h);
-		}
-	}
-	free(s->htab);
-	free(s->heap);
+	sched_release(&s->sc);
 	while (s->free_xfers) {
 		struct xfer *x = s->free_xfers;
 		s->free_xfers = x->next_free;
@@ -812,21 +853,27 @@ static void shard_teardown(struct shard *s)
 	buf_release(&s->msg);
 	buf_release(&s->payload);
 	buf_release(&s->parse);
-	buf_release(&s->linkbuf);
 }
 
-static int loop_timeout(const struct shard *s)
+/* epoll_wait's timeout: until libcurl's timer, a host's turn or a retry. */
+static int loop_timeout(struct shard *s)
 {
-	uint64_t now = now_ms(), next = s->curl_deadline;
+	uint64_t now = now_us(), next = s->curl_deadline, when;
 
-	if (s->heap_len && s->active < s->cfg->concurrency &&
-	    s->heap[0]->next_ms < next)
-		next = s->heap[0]->next_ms;
+	if (s->active < s->cfg->concurrency) {
+		sched_next(&s->sc, now, &when);
+		if (when < next)
+			next = when;
+	}
+	when = sched_next_due(&s->sc);
+	if (when < next)
+		next = when;
 	if (next == UINT64_MAX)
 		return 1000;
 	if (next <= now)
 		return 0;
-	return next - now > 1000 ? 1000 : (int)(next - now);
+	next = (next - now + 999) / 1000;   /* round up: never wake too early */
+	return next > 1000 ? 1000 : (int)next;
 }
 
 int shard_main(const struct shard_config *cfg, int in_fd, int out_fd)
@@ -850,7 +897,8 @@ int shard_main(const struct shard_config *cfg, int in_fd, int out_fd)
 
 		schedule(&s);
 		flush_output(&s);
-		if (!s.in_open && !s.active && !s.queued && !frame_pending(&s.out))
+		if (!s.in_open && !s.active && !s.sc.queued && !s.sc.ndelayed &&
+		    !frame_pending(&s.out))
 			break;
 		n = epoll_wait(s.epfd, ev, EVENTS_MAX, loop_timeout(&s));
 		if (n < 0 && errno != EINTR) {
@@ -876,7 +924,7 @@ int shard_main(const struct shard_config *cfg, int in_fd, int out_fd)
 				flags |= CURL_CSELECT_ERR;
 			curl_multi_socket_action(s.multi, fd, flags, &running);
 		}
-		if (now_ms() >= s.curl_deadline) {
+		if (now_us() >= s.curl_deadline) {
 			s.curl_deadline = UINT64_MAX;
 			curl_multi_socket_action(s.multi, CURL_SOCKET_TIMEOUT, 0, &running);
 		}

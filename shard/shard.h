@@ -35,6 +35,22 @@ struct shard_config {
 	int warc_level;         /* gzip level of WARC records */
 	int insecure;           /* accept any TLS certificate */
 	int log_level;
+
+	/* politeness (all per host, except rate) */
+	int robots;             /* fetch and obey robots.txt */
+	const char *robots_token; /* our product token */
+	long max_crawl_delay_ms;  /* cap on a robots.txt Crawl-delay */
+	long delay_ms;          /* minimum gap between request starts */
+	double host_rate;       /* requests/s per host; 0: no limit */
+	double rate;            /* requests/s for this shard; 0: no limit */
+	long low_speed;         /* abort below this many bytes/s ... */
+	long low_speed_time;    /* ... for this many seconds */
+
+	/* failures */
+	int retries;            /* retries of a transient failure */
+	long retry_wait_ms;     /* base of the exponential backoff */
+	long max_retry_after_s; /* cap on a Retry-After wait */
+	int host_fail_limit;    /* consecutive connect failures before giving up a host */
 };
 
 int shard_main(const struct shard_config *cfg, int in_fd, int out_fd);

@@ -65,7 +65,7 @@ check "--depth 1: subset of the site, server saw nothing twice" node tests/e2e-c
 
 crawl maxpages --max-pages 25 -j 2
 check "--max-pages 25: exactly 25 lines" test "$(wc -l <"$OUT/pages.jsonl")" = 25
-check "--max-pages 25: server got at most 25 requests" test "$(wc -l <"$LOG")" -le 25
+check "--max-pages 25: server got at most 25 page requests" test "$(grep -vc ' /robots.txt ' "$LOG")" -le 25
 check "--max-pages 25: output valid" node tests/warc-check.mjs "$OUT"
 
 crawl deny --deny '/p/[0-9]*[02468]\.html$' --deny 'refresh'
@@ -73,7 +73,7 @@ check "--deny: no denied URL fetched" sh -c "! grep -E '/p/[0-9]*[02468]\.html |
 check "--deny: odd pages still fetched" grep -q '/p/1.html ' "$LOG"
 
 crawl allow --allow '/p/' --allow '^http://h[0-9]\.test:[0-9]+/$'
-check "--allow: only allowed URLs beyond the seeds" sh -c "! grep -vE ' /p/| / ' '$LOG'"
+check "--allow: only allowed URLs beyond the seeds" sh -c "! grep -vE ' /p/| / | /robots.txt ' '$LOG'"
 check "--allow: pages under /p/ fetched" test "$(grep -c ' /p/' "$LOG")" = $((HOSTS * PAGES))
 
 crawl scopeany --scope any
@@ -114,18 +114,23 @@ check "--urls: 7 distinct URLs fetched once, bad line recorded" node -e '
 	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse);
 	const ok=lines.filter(l=>l.status===200), badl=lines.filter(l=>l.error && l.error.startsWith("url:"));
 	if (lines.length!==8 || ok.length!==7 || badl.length!==1 || new Set(ok.map(l=>l.url)).size!==7) process.exit(1)' "$WORK/urls/pages.jsonl"
-check "--urls: server saw 7 requests" test "$(wc -l <"$WORK/urls.log")" = 7
+check "--urls: server saw 7 page requests" test "$(grep -vc ' /robots.txt ' "$WORK/urls.log")" = 7
 : >"$WORK/urls.log"
 printf 'http://h0.test:%s/p/7.html\nhttp://h0.test:%s/p/8.html\n' "$SRV_PORT" "$SRV_PORT" |
 	timeout 60 "$SC" -q -o "$WORK/stdin" --depth 0 --resolve "h0.test:$SRV_PORT:127.0.0.1" --urls - 2>/dev/null
 check "--urls - reads stdin" test "$(wc -l <"$WORK/stdin/pages.jsonl")" = 2
+check "robots.txt asked for once per host, before anything else" sh -c "
+	test \"\$(grep -c ' /robots.txt ' '$WORK/urls.log')\" = 1 && head -n 1 '$WORK/urls.log' | grep -q ' /robots.txt '"
 stop_server
 
 # a host that refuses connections: recorded, and the crawl ends
-timeout 60 "$SC" -q -o "$WORK/refused" --connect-timeout 5 http://127.0.0.1:1/ 2>/dev/null
+timeout 60 "$SC" -q -o "$WORK/refused" --connect-timeout 5 --retry-wait 50 http://127.0.0.1:1/ 2>/dev/null
 check "refused connection: exit 0" test $? = 0
-check "refused connection: recorded with status 0 and a connect error" \
-	grep -q '"status":0,"error":"connect:' "$WORK/refused/pages.jsonl"
+check "refused connection: recorded with status 0 and the connect error" \
+	grep -q '"status":0,"error":"[^"]*connect: ' "$WORK/refused/pages.jsonl"
+timeout 60 "$SC" -q -o "$WORK/refused2" --no-robots --retries 1 --retry-wait 50 http://127.0.0.1:1/ 2>/dev/null
+check "refused connection, --no-robots --retries 1: connect error after 2 attempts" \
+	grep -q '"status":0,"error":"connect: .*"attempts":2' "$WORK/refused2/pages.jsonl"
 
 echo "e2e: command line"
 check "--help lists every option" sh -c "
@@ -133,7 +138,8 @@ check "--help lists every option" sh -c "
 	--user-agent --header --resolve --timeout --max-size --warc-max-size --quiet; do
 	echo \"\$h\" | grep -q -- \"\$o\" || { echo missing \$o; exit 1; }; done"
 for args in "--bogus" "-j 0" "-j x" "-c -1" "--depth" "--scope planet" "--allow (" \
-	"--max-size 12Q" "--header NoColon" "--resolve nonsense" "--timeout 0" ""; do
+	"--max-size 12Q" "--header NoColon" "--resolve nonsense" "--timeout 0" \
+	"--rate 0" "--host-rate -1" "--retries x" "--delay -5" "--max-redirects" ""; do
 	# shellcheck disable=SC2086
 	"$SC" $args http://127.0.0.1:1/ >"$WORK/arg.out" 2>"$WORK/arg.err" </dev/null
 	rc=$?

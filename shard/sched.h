@@ -1,0 +1,126 @@
+/*
+ * sched.h - what a shard knows about its hosts, and who may fetch next.
+ *
+ * Every URL a shard holds is a job, queued FIFO on its host, or parked in
+ * the delayed heap until a retry is due.  A host moves through
+ *
+ *     NEW --(robots.txt asked for)--> ROBOTS --(answered)--> OPEN
+ *      ^                                  |
+ *      +------(unreachable, retry later)--+        any state --> DEAD
+ *
+ * (with robots.txt off, hosts start OPEN); sched_set_state() is the one
+ * place a state changes.  A DEAD host was given up: the shard fails its jobs
+ * instead of queueing them.
+ *
+ * Politeness is time: each host has next_us, the earliest start of its next
+ * transfer (its gap after a start: --delay, Crawl-delay, --host-rate; or a
+ * Retry-After), and the shard has next_us for its share of --rate.  The
+ * ready heap holds exactly the hosts that could start a transfer but for
+ * time (jobs queued, a free per-host slot, state NEW or OPEN), ordered by
+ * next_us, so sched_next() costs O(log hosts) and never looks at an idle,
+ * busy or waiting host.  All times are CLOCK_MONOTONIC microseconds.
+ *
+ * Ownership: jobs are allocated by the caller (job_new) and owned by the
+ * scheduler while queued or delayed; sched_pop() hands one back.  Hosts are
+ * owned by the scheduler and live until sched_release().
+ */
+#ifndef SC_SCHED_H
+#define SC_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct robots;
+
+struct job {
+	struct job *next;       /* host queue link */
+	struct host *host;
+	uint64_t id;
+	uint64_t due_us;        /* when delayed: when it may run again */
+	size_t heap_idx;        /* when delayed: position in the delayed heap */
+	uint32_t depth;
+	uint32_t flags;
+	uint32_t attempts;      /* fetches made so far */
+	uint32_t throttled;     /* 429/503 waits so far */
+	char url[];
+};
+
+enum host_state {
+	HOST_NEW,               /* robots.txt not asked for yet */
+	HOST_ROBOTS,            /* robots.txt transfer in flight */
+	HOST_OPEN,              /* rules known: jobs may start */
+	HOST_DEAD,              /* given up for the rest of the crawl */
+};
+
+struct host {
+	struct host *hnext;     /* hash chain */
+	char *key;              /* "host:port" */
+	enum host_state state;
+	struct job *head, *tail;
+	uint32_t queued;
+	int active;             /* transfers in flight, robots.txt included */
+	uint64_t next_us;       /* earliest start of its next transfer */
+	uint64_t gap_us;        /* start-to-start gap after each transfer */
+	size_t heap_idx;        /* in the ready heap, or SCHED_NONE */
+	struct robots *robots;  /* rules once OPEN (NULL: all allowed) */
+	int robots_failures;    /* robots.txt attempts that got 5xx / no answer */
+	int fail_streak;        /* consecutive connect / DNS failures */
+	char *dead_reason;      /* why it is DEAD */
+};
+
+#define SCHED_NONE ((size_t)-1)
+
+struct sched {
+	struct host **htab;
+	size_t hmask, hcount;
+	struct host **ready;    /* min-heap on next_us */
+	size_t nready, ready_cap;
+	struct job **delayed;   /* min-heap on due_us */
+	size_t ndelayed, delayed_cap;
+	uint64_t queued;        /* jobs in host queues */
+	int per_host;
+	uint64_t rate_gap_us;   /* 1e6 / rate; 0: no shard-wide rate */
+	uint64_t next_us;       /* earliest next start under the rate */
+};
+
+/* rate: requests/s for the whole shard, 0 for none. */
+void sched_init(struct sched *s, int per_host, double rate);
+/* Frees every host and every job still held. */
+void sched_release(struct sched *s);
+
+struct job *job_new(uint64_t id, const char *url, uint32_t depth, uint32_t flags);
+
+/* The host for a key, created in state initial if new. */
+struct host *sched_host(struct sched *s, const char *key, enum host_state initial);
+
+/* Change a host's state (logged at debug level). */
+void sched_set_state(struct sched *s, struct host *h, enum host_state st);
+
+/* Queue a job on its host (at the front: a retry that should go next). */
+void sched_push(struct sched *s, struct host *h, struct job *j, int front);
+/* Take the job at the front of a host's queue. */
+struct job *sched_pop(struct sched *s, struct host *h);
+
+/* Park a job until due_us. */
+void sched_delay(struct sched *s, struct job *j, uint64_t due_us);
+/* The next parked job due at or before now, removed; NULL if none. */
+struct job *sched_due(struct sched *s, uint64_t now);
+
+/* Re-file a host after its queue, active count, state or next_us changed. */
+void sched_update(struct sched *s, struct host *h);
+
+/*
+ * The host that may start a transfer at now, or NULL.  *when gets the
+ * earliest time one might (UINT64_MAX: nothing waits on time).
+ */
+struct host *sched_next(struct sched *s, uint64_t now, uint64_t *when);
+
+/* A transfer started on h at now: its slot, its gap, the shard's rate. */
+void sched_started(struct sched *s, struct host *h, uint64_t now);
+/* A transfer on h ended: its slot is free again. */
+void sched_finished(struct sched *s, struct host *h);
+
+/* The earliest parked job's due time, or UINT64_MAX. */
+uint64_t sched_next_due(const struct sched *s);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * test_sched.c - the shard's scheduler with a simulated clock: per-host
+ * slots and gaps, the shard-wide rate, host states, delayed retries.  Time
+ * is passed in, so these are exact checks of the politeness rules, not
+ * measurements.
+ */
+#include "common/err.h"
+#include "shard/sched.h"
+
+#include "tests/check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void push(struct sched *s, struct host *h, int n)
+{
+	char url[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(url, sizeof(url), "http://%s/%d", h->key, i);
+		sched_push(s, h, job_new((uint64_t)i, url, 0, 0), 0);
+	}
+}
+
+/* Run the scheduler from t=0 to end_us in 1 ms steps, starting whatever may
+ * start and finishing each transfer dur_us later; record start times. */
+static int simulate(struct sched *s, uint64_t end_us, uint64_t dur_us,
+		    uint64_t *starts, struct host **who, int max)
+{
+	struct { struct host *h; uint64_t end; struct job *j; } run[64];
+	int nrun = 0, n = 0, i;
+	uint64_t t, when;
+
+	for (t = 0; t <= end_us; t += 1000) {
+		struct host *h;
+		for (i = 0; i < nrun; i++) {
+			if (run[i].end <= t) {
+				sched_finished(s, run[i].h);
+				free(run[i].j);
+				run[i--] = run[--nrun];
+			}
+		}
+		while (nrun < 64 && (h = sched_next(s, t, &when))) {
+			struct job *j = sched_pop(s, h);
+			sched_started(s, h, t);
+			run[nrun].h = h;
+			run[nrun].end = t + dur_us;
+			run[nrun++].j = j;
+			if (n < max) {
+				starts[n] = t;
+				who[n] = h;
+			}
+			n++;
+		}
+	}
+	for (i = 0; i < nrun; i++)
+		free(run[i].j);
+	return n;
+}
+
+static void test_gap_and_slots(void)
+{
+	struct sched s;
+	struct host *slow, *fast;
+	uint64_t starts[200], last_slow = 0;
+	struct host *who[200];
+	int n, i, nslow = 0, nfast = 0, first = 1, gaps_ok = 1;
+
+	sched_init(&s, 2, 0);
+	slow = sched_host(&s, "slow.test:80", HOST_OPEN);
+	fast = sched_host(&s, "fast.test:80", HOST_OPEN);
+	slow->gap_us = 1000000;                 /* Crawl-delay: 1 */
+	push(&s, slow, 5);
+	push(&s, fast, 30);
+	n = simulate(&s, 6000000, 5000, starts, who, 200);
+	CHECK_INT(n, 35);
+	for (i = 0; i < n && i < 200; i++) {
+		if (who[i] == slow) {
+			if (!first && starts[i] - last_slow < 1000000)
+				gaps_ok = 0;
+			first = 0;
+			last_slow = starts[i];
+			nslow++;
+		} else {
+			/* the fast host is never held up by the slow one */
+			if (starts[i] > 100000)
+				gaps_ok = 0;
+			nfast++;
+		}
+	}
+	CHECK(gaps_ok);
+	CHECK_INT(nslow, 5);
+	CHECK_INT(nfast, 30);
+	CHECK_INT(s.queued, 0);
+	sched_release(&s);
+}
+
+static void test_per_host_slots(void)
+{
+	struct sched s;
+	struct host *h, *got;
+	uint64_t when;
+
+	sched_init(&s, 2, 0);
+	h = sched_host(&s, "a.test:80", HOST_OPEN);
+	push(&s, h, 5);
+	got = sched_next(&s, 0, &when);
+	CHECK(got == h);
+	free(sched_pop(&s, h));
+	sched_started(&s, h, 0);
+	free(sched_pop(&s, h));
+	sched_started(&s, h, 0);
+	/* two in flight: the host leaves the ready heap though it has jobs */
+	CHECK(sched_next(&s, 0, &when) == NULL);
+	CHECK(when == UINT64_MAX);
+	sched_finished(&s, h);
+	CHECK(sched_next(&s, 0, &when) == h);
+	sched_release(&s);
+}
+
+static void test_rate(void)
+{
+	struct sched s;
+	struct host *hosts[8];
+	uint64_t starts[400];
+	struct host *who[400];
+	char key[32];
+	int i, j, n, worst = 0;
+
+	sched_init(&s, 4, 20.0);   /* 20/s: a start every 50 ms at most */
+	for (i = 0; i < 8; i++) {
+		snprintf(key, sizeof(key), "h%d.test:80", i);
+		hosts[i] = sched_host(&s, key, HOST_OPEN);
+		push(&s, hosts[i], 20);
+	}
+	n = simulate(&s, 5000000, 2000, starts, who, 400);
+	/* any window [t, t+1 s) holds at most 20 starts */
+	for (i = 0; i < n; i++) {
+		int in = 0;
+		for (j = i; j < n && starts[j] < starts[i] + 1000000; j++)
+			in++;
+		if (in > worst)
+			worst = in;
+	}
+	CHECK(worst <= 20);
+	CHECK(n >= 100);   /* 5 s at 20/s: 101 starts, the clock allowing */
+	for (i = 1; i < n; i++)
+		if (starts[i] - starts[i - 1] < 50000)
+			worst = 1000;
+	CHECK(worst <= 20);
+	sched_release(&s);
+}
+
+static void test_states(void)
+{
+	struct sched s;
+	struct host *h;
+	uint64_t when;
+
+	sched_init(&s, 2, 0);
+	h = sched_host(&s, "r.test:80", HOST_NEW);
+	push(&s, h, 3);
+	/* NEW with jobs: ready (for its robots.txt) */
+	CHECK(sched_next(&s, 0, &when) == h);
+	sched_set_state(&s, h, HOST_ROBOTS);
+	sched_started(&s, h, 0);
+	/* ROBOTS: nothing starts on it */
+	CHECK(sched_next(&s, 0, &when) == NULL);
+	sched_finished(&s, h);
+	CHECK(sched_next(&s, 0, &when) == NULL);
+	sched_set_state(&s, h, HOST_OPEN);
+	CHECK(sched_next(&s, 0, &when) == h);
+	sched_set_state(&s, h, HOST_DEAD);
+	CHECK(sched_next(&s, 0, &when) == NULL);
+	/* a 429 wait: next_us in the future holds the host */
+	sched_set_state(&s, h, HOST_OPEN);
+	h->next_us = 2000000;
+	sched_update(&s, h);
+	CHECK(sched_next(&s, 1999999, &when) == NULL);
+	CHECK(when == 2000000);
+	CHECK(sched_next(&s, 2000000, &when) == h);
+	sched_release(&s);   /* frees the jobs still queued */
+}
+
+static void test_delayed(void)
+{
+	struct sched s;
+	struct host *h;
+	struct job *j;
+	uint64_t due[] = { 500, 100, 900, 300, 700, 100 };
+	uint64_t last = 0;
+	int i, n = 0, ordered = 1;
+
+	sched_init(&s, 1, 0);
+	h = sched_host(&s, "d.test:80", HOST_OPEN);
+	for (i = 0; i < 6; i++) {
+		j = job_new((uint64_t)i, "http://d.test/", 0, 0);
+		j->host = h;
+		sched_delay(&s, j, due[i]);
+	}
+	CHECK_INT(sched_next_due(&s), 100);
+	CHECK(sched_due(&s, 99) == NULL);
+	while ((j = sched_due(&s, 1000))) {
+		if (j->due_us < last)
+			ordered = 0;
+		last = j->due_us;
+		n++;
+		free(j);
+	}
+	CHECK(ordered);
+	CHECK_INT(n, 6);
+	CHECK(sched_next_due(&s) == UINT64_MAX);
+	/* jobs still parked at the end are freed by release */
+	sched_delay(&s, job_new(9, "http://d.test/x", 0, 0), 5);
+	sched_release(&s);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	test_gap_and_slots();
+	test_per_host_slots();
+	test_rate();
+	test_states();
+	test_delayed();
+	return check_report(argv[0]);
+}
