@@ -58,10 +58,12 @@ rm -rf "$d"
 echo "warc-check-selftest: $sp passed, $sf failed"
 add "x: $sp passed, $sf failed"
 
-echo "== end-to-end"
-out=$(bash tests/e2e.sh "$BUILD" 2>&1)
-echo "$out"
-add "$(echo "$out" | tail -n 1)"
+for suite in e2e e2e-polite; do
+	echo "== $suite"
+	out=$(bash "tests/$suite.sh" "$BUILD" 2>&1)
+	echo "$out"
+	add "$(echo "$out" | tail -n 1)"
+done
 
 echo "== sanitizer reports"
 if ls "$SAN_DIR"/* >/dev/null 2>&1; then

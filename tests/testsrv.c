@@ -14,10 +14,10 @@
  *   - the event loop: one thread, level-triggered epoll, non-blocking
  *     sockets, a min-heap of connection deadlines for --latency-ms.
  *
- * New scripted behaviours (robots.txt variants, 429 + Retry-After, trickle,
- * hangs, resets...) are new rows in ts_routes, plus, where the connection
- * itself must misbehave, a new field of struct page acted on in
- * conn_advance().
+ * Scripted behaviours (robots.txt variants, 429 + Retry-After, trickle,
+ * hangs, resets...) live on named virtual hosts (ts_vhosts), each with a
+ * route table of its own; a reply that makes its connection misbehave sets
+ * page.act, carried out by conn_act() once the head is sent.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -224,12 +224,32 @@ struct site {
 	struct sbuf filler;     /* --pad text; each page copies from its own offset */
 };
 
+/*
+ * What a reply does to its connection once its head (and the body bytes
+ * built, if any) are sent: conn_act().  The announced Content-Length is
+ * page.clen, so the client waits for bytes that come slowly or never.
+ */
+enum page_act {
+	PA_NONE,
+	PA_TRICKLE,             /* then one byte a second until the client leaves */
+	PA_HANG,                /* then nothing until the client leaves */
+	PA_RESET,               /* then an RST (SO_LINGER 0 and close) */
+	PA_EMPTY,               /* nothing at all is sent: shut down and drained */
+};
+
+struct vhost;
+
 /* One reply being built.  Serving and --list fill it the same way. */
 struct page {
 	const struct ts_opts *opt;
 	int port;
 	const struct sbuf *filler;
-	unsigned host;          /* index; opt->hosts is out.test */
+	unsigned host;          /* index; opt->hosts is out.test, above it the vhosts */
+	const struct vhost *vh; /* the named virtual host served, or NULL (hK, out.test) */
+	unsigned long hit;      /* vhosts: requests to this host + route so far, this one
+				 * included (1 the first time); always 1 in --list */
+	enum page_act act;
+	size_t clen;            /* with act: the Content-Length announced */
 	const char *path;       /* the request's path, no query */
 	const char *rest;       /* what follows the route's prefix in path */
 	int status;
@@ -246,6 +266,7 @@ struct page {
 
 static int host_name(const struct ts_opts *o, unsigned k, char *buf, size_t n)
 {
+	/* the vhosts (k > hosts) never come here: their links are all relative */
 	if (k >= o->hosts)
 		return snprintf(buf, n, "out.test");
 	return snprintf(buf, n, "h%u.test", k);
@@ -708,23 +729,421 @@ static const struct route ts_routes[] = {
 	{ "/should-not-parse.html", 0, rt_leaf },
 };
 
-/* Fill pg for path (NUL-terminated, query already cut off). */
-static void site_route(struct page *pg, const char *path)
-{
-	size_t n = strlen(path);
+/* ------------------------------------------------------------------------
+ * Named virtual hosts: small scripted sites for the robots.txt, politeness
+ * and failure tests (tests/e2e-polite.sh).  Each has a route table of its
+ * own, and none is part of --list.  Links on them are relative.
+ */
 
-	for (size_t i = 0; i < sizeof(ts_routes) / sizeof(ts_routes[0]); i++) {
-		const struct route *r = &ts_routes[i];
+#define TS_VROUTES_MAX     16              /* rows of one vhost table (request counters) */
+#define TS_HUGE_LATE       (530u << 10)    /* robots-huge: where "Disallow: /late/" starts */
+#define TS_HUGE_SIZE       (600u << 10)    /* robots-huge: total size */
+#define TS_GARBAGE_SIZE    4096            /* robots-garbage: bytes of junk */
+#define TS_GARBAGE_LINE    80              /* robots-garbage: a newline every so many bytes */
+#define TS_TRICKLE_MS      1000            /* /trickle: one byte this often */
+#define TS_CHAIN_LEN       30              /* /chain/0 .. /chain/30 */
+#define TS_BULK_ITEMS      48              /* bulk.test items: ~1 KB of JSON */
+
+struct vhost {
+	const char *name;
+	const struct route *routes;
+	size_t nroutes;
+	void (*robots)(struct page *pg);   /* GET /robots.txt */
+	const char *robots_txt;            /* the text rt_robots_text serves */
+	const char *leaf_dir;              /* numbered sites: "/" links leaf_dir N.html */
+	unsigned nleaves;                  /* .. for N = 0 .. nleaves-1 */
+};
+
+/* A reply of its own status with a small html body. */
+static void page_status(struct page *pg, int status)
+{
+	page_begin(pg, "status");
+	pg->status = status;
+	page_body(pg);
+	page_printf(pg, "<p>status %d</p>\n", status);
+	page_end(pg);
+}
+
+/* A 200 html reply that announces clen bytes, sends `sent` of them, then does act. */
+static void page_misbehave(struct page *pg, enum page_act act, size_t clen, size_t sent)
+{
+	pg->status = 200;
+	pg->ctype = "text/html; charset=utf-8";
+	pg->act = act;
+	pg->clen = clen;
+	if (sbuf_reserve(pg->body, sent) < 0) {
+		pg->overflow = 1;
+		return;
+	}
+	memset(pg->body->p, 'x', sent);
+	pg->body->len = sent;
+	pg->body->p[sent] = '\0';
+}
+
+static void rt_error(struct page *pg)
+{
+	page_status(pg, 500);
+}
+
+static void rt_robots(struct page *pg)
+{
+	pg->vh->robots(pg);
+}
+
+static void rt_robots_text(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "text/plain";
+	page_printf(pg, "%s", pg->vh->robots_txt);
+}
+
+static void rt_robots_redirect(struct page *pg)
+{
+	page_redirect(pg, 301, "/real-robots.txt", pg->host, "/real-robots.txt");
+}
+
+/* The target of robots-redirect's /robots.txt; 404 on the other hosts. */
+static void rt_real_robots(struct page *pg)
+{
+	if (pg->vh->robots == rt_robots_redirect)
+		rt_robots_text(pg);
+	else
+		rt_missing(pg);
+}
+
+/* ~600 KiB: a rule that counts, comments, and past 512 KiB a rule a crawler must not see. */
+static void rt_robots_huge(struct page *pg)
+{
+	static const char filler[] = "# filler %06lu lorem ipsum dolor sit amet, consectetur adipiscing\n";
+	unsigned long i = 0;
+
+	pg->status = 200;
+	pg->ctype = "text/plain";
+	page_printf(pg, "User-agent: *\nDisallow: /private/\n");
+	while (pg->body->len < TS_HUGE_LATE && !pg->overflow)
+		page_printf(pg, filler, i++);
+	page_printf(pg, "Disallow: /late/\n");
+	while (pg->body->len < TS_HUGE_SIZE && !pg->overflow)
+		page_printf(pg, filler, i++);
+}
+
+/*
+ * Binary junk with NULs, lines that all start with byte 0xfe, and robots
+ * words planted mid-line: no line parses, so everything is allowed.
+ */
+static void rt_robots_garbage(struct page *pg)
+{
+	static const char *const plant[] = {
+		"User-agent: *", "Disallow: /", "Disallow: /a.html", "User-agent: shardcrawl Disallow: /",
+	};
+	char *p;
+
+	pg->status = 200;
+	pg->ctype = "text/plain";
+	if (sbuf_reserve(pg->body, TS_GARBAGE_SIZE) < 0) {
+		pg->overflow = 1;
+		return;
+	}
+	p = pg->body->p;
+	for (uint32_t i = 0; i < TS_GARBAGE_SIZE; i++) {
+		unsigned char b = (unsigned char)ts_mix(i + 0x9e3779b9u);
+
+		if (i % TS_GARBAGE_LINE == TS_GARBAGE_LINE - 1)
+			b = '\n';
+		else if (i % TS_GARBAGE_LINE == 0)
+			b = 0xfe;
+		else if (b == '\n' || b == '\r')
+			b |= 0x80;
+		p[i] = (char)b;
+	}
+	for (size_t k = 0; k < sizeof(plant) / sizeof(plant[0]); k++) {
+		size_t off = (7 + 13 * k) * TS_GARBAGE_LINE + 20;
+
+		p[off - 1] = (char)0xff;
+		memcpy(p + off, plant[k], strlen(plant[k]));
+	}
+	pg->body->len = TS_GARBAGE_SIZE;
+	p[TS_GARBAGE_SIZE] = '\0';
+}
+
+static void rt_links(struct page *pg, const char *const *paths, size_t n)
+{
+	page_begin(pg, pg->vh->name);
+	page_body(pg);
+	for (size_t i = 0; i < n; i++)
+		page_link(pg, LT_A, NULL, paths[i], pg->host, paths[i], LF_FOLLOW);
+	page_end(pg);
+}
+
+static void rt_robots_index(struct page *pg)
+{
+	static const char *const paths[] = {
+		"/a.html", "/b.html", "/private/1.html", "/private/2.html", "/late/1.html",
+		"/public/1.html", "/doc.pdf",
+	};
+
+	rt_links(pg, paths, sizeof(paths) / sizeof(paths[0]));
+}
+
+static void rt_pdf(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "application/pdf";
+	page_printf(pg, "%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n");
+}
+
+/* delay.test, fast.test, rate.test: "/" links leaf_dir 0.html .. */
+static void rt_numbered_index(struct page *pg)
+{
+	char path[64];
+
+	page_begin(pg, pg->vh->name);
+	page_body(pg);
+	for (unsigned i = 0; i < pg->vh->nleaves; i++) {
+		snprintf(path, sizeof(path), "%s%u.html", pg->vh->leaf_dir, i);
+		page_link(pg, LT_A, NULL, path, pg->host, path, LF_FOLLOW);
+	}
+	page_end(pg);
+}
+
+static void rt_numbered(struct page *pg)
+{
+	size_t dl = strlen(pg->vh->leaf_dir);
+	unsigned long i;
+
+	if (strncmp(pg->path, pg->vh->leaf_dir, dl)
+	    || parse_index(pg->path + dl, strlen(pg->path + dl), ".html", pg->vh->nleaves, &i) < 0)
+		rt_missing(pg);
+	else
+		rt_leaf(pg);
+}
+
+static void rt_fail_index(struct page *pg)
+{
+	static const char *const paths[] = {
+		"/429-secs", "/429-date", "/503-once", "/500", "/trickle", "/hang", "/reset",
+		"/empty", "/loop-a", "/chain/0",
+	};
+
+	rt_links(pg, paths, sizeof(paths) / sizeof(paths[0]));
+}
+
+static void rt_429_secs(struct page *pg)
+{
+	if (pg->hit > 1) {
+		rt_leaf(pg);
+		return;
+	}
+	page_status(pg, 429);
+	page_header(pg, "Retry-After", "2");
+}
+
+static void rt_429_date(struct page *pg)
+{
+	time_t t = time(NULL) + 2;
+	char date[64];
+	struct tm tm;
+
+	if (pg->hit > 1) {
+		rt_leaf(pg);
+		return;
+	}
+	page_status(pg, 429);
+	/* IMF-fixdate; the C locale is never changed, so the names are English */
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	page_header(pg, "Retry-After", date);
+}
+
+static void rt_503_once(struct page *pg)
+{
+	if (pg->hit > 1)
+		rt_leaf(pg);
+	else
+		page_status(pg, 503);
+}
+
+static void rt_trickle(struct page *pg)
+{
+	page_misbehave(pg, PA_TRICKLE, 100000, 0);
+}
+
+static void rt_hang(struct page *pg)
+{
+	page_misbehave(pg, PA_HANG, 1000, 0);
+}
+
+static void rt_reset(struct page *pg)
+{
+	page_misbehave(pg, PA_RESET, 10000, 100);
+}
+
+static void rt_empty(struct page *pg)
+{
+	pg->status = 0;         /* logged as 0: no reply at all */
+	pg->act = PA_EMPTY;
+}
+
+static void rt_loop(struct page *pg)
+{
+	const char *to = !strcmp(pg->path, "/loop-a") ? "/loop-b" : "/loop-a";
+
+	page_redirect(pg, 302, to, pg->host, to);
+}
+
+/* /chain/N -> /chain/N+1 .. /chain/TS_CHAIN_LEN, a 200 */
+static void rt_chain(struct page *pg)
+{
+	unsigned long i;
+	char to[32];
+
+	if (parse_index(pg->rest, strlen(pg->rest), "", TS_CHAIN_LEN + 1, &i) < 0) {
+		rt_missing(pg);
+	} else if (i == TS_CHAIN_LEN) {
+		rt_leaf(pg);
+	} else {
+		snprintf(to, sizeof(to), "/chain/%lu", i + 1);
+		page_redirect(pg, 302, to, pg->host, to);
+	}
+}
+
+static void rt_bulk_index(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "application/json";
+	page_printf(pg, "[]\n");
+}
+
+/* /i/ANYTHING: ~1 KB of JSON that depends on the path only. */
+static void rt_bulk_item(struct page *pg)
+{
+	static const char start[] = "{\"path\":\"";
+	uint32_t h = (uint32_t)url_hash(pg->path);
+	size_t pl = strlen(pg->path);
+
+	pg->status = 200;
+	pg->ctype = "application/json";
+	page_printf(pg, "%s%s\",\"hash\":\"%08x\",\"items\":[", start, pg->path, h);
+	/* keep the JSON valid whatever the path holds */
+	for (char *p = pg->body->p + sizeof(start) - 1; !pg->overflow && pl--; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/._~%-", *p))
+			*p = '_';
+	/* items by hand: this is the hot path of the bulk benchmarks */
+	if (sbuf_reserve(pg->body, TS_BULK_ITEMS * 19) < 0) {
+		pg->overflow = 1;
+		return;
+	}
+	for (uint32_t i = 0; i < TS_BULK_ITEMS; i++) {
+		char *q = pg->body->p + pg->body->len;
+		uint64_t v = (uint64_t)ts_mix(h + 2 * i) << 32 | ts_mix(h + 2 * i + 1);
+
+		if (i)
+			*q++ = ',';
+		*q++ = '"';
+		for (int d = 15; d >= 0; d--, v >>= 4)
+			q[d] = "0123456789abcdef"[v & 15];
+		q += 16;
+		*q++ = '"';
+		pg->body->len = (size_t)(q - pg->body->p);
+	}
+	page_printf(pg, "]}\n");
+}
+
+static const struct route robots_site[] = {
+	{ "/robots.txt",      0, rt_robots },
+	{ "/real-robots.txt", 0, rt_real_robots },
+	{ "/",                0, rt_robots_index },
+	{ "/a.html",          0, rt_leaf },
+	{ "/b.html",          0, rt_leaf },
+	{ "/private/1.html",  0, rt_leaf },
+	{ "/private/2.html",  0, rt_leaf },
+	{ "/late/1.html",     0, rt_leaf },
+	{ "/public/1.html",   0, rt_leaf },
+	{ "/doc.pdf",         0, rt_pdf },
+};
+
+static const struct route numbered_site[] = {
+	{ "/robots.txt", 0, rt_robots },
+	{ "/",           0, rt_numbered_index },
+	{ "/",           1, rt_numbered },
+};
+
+static const struct route fail_site[] = {
+	{ "/robots.txt", 0, rt_robots },
+	{ "/",           0, rt_fail_index },
+	{ "/429-secs",   0, rt_429_secs },
+	{ "/429-date",   0, rt_429_date },
+	{ "/503-once",   0, rt_503_once },
+	{ "/500",        0, rt_error },
+	{ "/trickle",    0, rt_trickle },
+	{ "/hang",       0, rt_hang },
+	{ "/reset",      0, rt_reset },
+	{ "/empty",      0, rt_empty },
+	{ "/loop-a",     0, rt_loop },
+	{ "/loop-b",     0, rt_loop },
+	{ "/chain/",     1, rt_chain },
+};
+
+static const struct route bulk_site[] = {
+	{ "/robots.txt", 0, rt_robots },
+	{ "/",           0, rt_bulk_index },
+	{ "/i/",         1, rt_bulk_item },
+};
+
+#define TS_TABLE(t) t, sizeof(t) / sizeof((t)[0])
+
+static const struct vhost ts_vhosts[] = {
+	{ "robots-allow.test",    TS_TABLE(robots_site), rt_robots_text,
+	  "User-agent: *\nAllow: /\n", NULL, 0 },
+	{ "robots-disallow.test", TS_TABLE(robots_site), rt_robots_text,
+	  "User-agent: *\nDisallow: /private/\nDisallow: /*.pdf$\nAllow: /private/2.html\n", NULL, 0 },
+	{ "robots-agent.test",    TS_TABLE(robots_site), rt_robots_text,
+	  "User-agent: *\nDisallow: /\n\nUser-agent: ShardCrawl\nDisallow: /b.html\n", NULL, 0 },
+	{ "robots-404.test",      TS_TABLE(robots_site), rt_missing, NULL, NULL, 0 },
+	{ "robots-500.test",      TS_TABLE(robots_site), rt_error, NULL, NULL, 0 },
+	{ "robots-redirect.test", TS_TABLE(robots_site), rt_robots_redirect,
+	  "User-agent: *\nDisallow: /private/\n", NULL, 0 },
+	{ "robots-huge.test",     TS_TABLE(robots_site), rt_robots_huge, NULL, NULL, 0 },
+	{ "robots-garbage.test",  TS_TABLE(robots_site), rt_robots_garbage, NULL, NULL, 0 },
+	{ "delay.test",           TS_TABLE(numbered_site), rt_robots_text,
+	  "User-agent: *\nCrawl-delay: 1\n", "/d/", 6 },
+	{ "fast.test",            TS_TABLE(numbered_site), rt_missing, NULL, "/f/", 30 },
+	{ "rate.test",            TS_TABLE(numbered_site), rt_missing, NULL, "/r/", 80 },
+	{ "fail.test",            TS_TABLE(fail_site), rt_missing, NULL, NULL, 0 },
+	{ "bulk.test",            TS_TABLE(bulk_site), rt_missing, NULL, NULL, 0 },
+};
+
+#define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))
+
+/*
+ * Fill pg for path (NUL-terminated, query already cut off) from a route
+ * table.  hits: one counter per row (NULL: none, as in --list), so that a
+ * handler knows whether this is the first request to its row.
+ */
+static void routes_run(struct page *pg, const char *path, const struct route *routes, size_t n,
+		       unsigned long *hits)
+{
+	size_t pl = strlen(path);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct route *r = &routes[i];
 		size_t rl = strlen(r->path);
 
-		if (r->prefix ? n >= rl && !memcmp(path, r->path, rl) : !strcmp(path, r->path)) {
+		if (r->prefix ? pl >= rl && !memcmp(path, r->path, rl) : !strcmp(path, r->path)) {
 			pg->path = path;
 			pg->rest = path + rl;
+			pg->hit = hits ? ++hits[i] : 1;
 			r->handler(pg);
 			return;
 		}
 	}
 	rt_missing(pg);
+}
+
+/* The hK / out.test site. */
+static void site_route(struct page *pg, const char *path)
+{
+	routes_run(pg, path, TS_TABLE(ts_routes), NULL);
 }
 
 static int url_cmp(const void *a, const void *b)
@@ -890,7 +1309,8 @@ static int req_parse(struct req *r, const char *p, size_t n)
 	return 0;
 }
 
-/* Host header -> host index (port, trailing dot and case ignored), or -1. */
+/* Host header -> host index (port, trailing dot and case ignored), or -1.
+ * hK.test is K, out.test is hosts, ts_vhosts[v] is hosts + 1 + v. */
 static int host_lookup(const struct ts_opts *o, const char *h, size_t n)
 {
 	const char *colon = memchr(h, ':', n);
@@ -907,6 +1327,9 @@ static int host_lookup(const struct ts_opts *o, const char *h, size_t n)
 		low[i] = (char)tolower((unsigned char)h[i]);
 	if (n == 8 && !memcmp(low, "out.test", 8))
 		return (int)o->hosts;
+	for (size_t v = 0; v < TS_NVHOSTS; v++)
+		if (ci_eq(low, n, ts_vhosts[v].name))
+			return (int)(o->hosts + 1 + v);
 	if (n < 2 || low[0] != 'h' || parse_index(low + 1, n - 1, ".test", o->hosts, &k) < 0)
 		return -1;
 	return (int)k;
@@ -921,8 +1344,10 @@ static const char *reason(int status)
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
 	case 505: return "HTTP Version Not Supported";
 	default:  return "Unknown";
 	}
@@ -939,6 +1364,8 @@ enum conn_state {
 	CS_LINGER,              /* last reply sent, write side shut: input is drained
 				 * until the peer closes, so that closing with unread
 				 * data does not reset the connection (and lose the reply) */
+	CS_TRICKLE,             /* PA_TRICKLE: a byte per timer tick, input drained */
+	CS_HANG,                /* PA_HANG: nothing sent, input drained until the peer closes */
 	CS_CLOSED,              /* fd closed, on the dead list until the batch ends */
 };
 
@@ -949,12 +1376,14 @@ struct conn {
 	enum conn_state state;
 	uint32_t events;        /* epoll interest as registered */
 	size_t heap_idx;        /* position in srv.timers, or TS_NO_TIMER */
-	uint64_t deadline;      /* monotonic ms, while CS_HOLD or CS_LINGER */
+	uint64_t deadline;      /* monotonic ms, while CS_HOLD, CS_LINGER or CS_TRICKLE */
 	struct sbuf in, out;
 	size_t out_off;         /* bytes of out already sent */
 	uint64_t skip;          /* request body bytes still to discard */
 	int close_after;        /* close once out is sent */
 	int peer_eof;           /* the client shut down its side */
+	enum page_act act;      /* what to do once out is sent (conn_act) */
+	size_t act_left;        /* PA_TRICKLE: announced body bytes not sent yet */
 	struct conn *prev, *next; /* srv.conns; on the dead list, next only */
 };
 
@@ -976,6 +1405,7 @@ struct srv {
 	size_t nconns;
 	struct heap timers;
 	struct sbuf body, hdrs, zbuf;   /* scratch for the reply being built */
+	unsigned long hits[TS_NVHOSTS][TS_VROUTES_MAX]; /* requests per vhost route row */
 	z_stream z;
 	int log_failed;
 	char path[TS_HEAD_MAX + 1];
@@ -1103,6 +1533,8 @@ static void http_write(struct srv *s, struct conn *c, const struct req *r, const
 	int gz = 0, chunked = pg->chunked && r->minor >= 1, bad = 0;
 	struct sbuf *o = &c->out;
 
+	if (pg->act == PA_EMPTY)
+		return;
 	if (pg->gzip_ok && r->gzip && gz_compress(s, b, bl) == 0) {
 		b = s->zbuf.p;
 		bl = s->zbuf.len;
@@ -1119,7 +1551,7 @@ static void http_write(struct srv *s, struct conn *c, const struct req *r, const
 	if (chunked)
 		bad |= sbuf_printf(o, "Transfer-Encoding: chunked\r\n");
 	else
-		bad |= sbuf_printf(o, "Content-Length: %zu\r\n", bl);
+		bad |= sbuf_printf(o, "Content-Length: %zu\r\n", pg->act ? pg->clen : bl);
 	if (c->close_after)
 		bad |= sbuf_printf(o, "Connection: close\r\n");
 	else if (r->minor == 0)
@@ -1174,7 +1606,14 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		memcpy(s->path, r->target, n);
 		s->path[n] = '\0';
 		pg.host = (unsigned)host;
-		site_route(&pg, s->path);
+		if (pg.host > s->opt.hosts) {
+			size_t v = pg.host - s->opt.hosts - 1;
+
+			pg.vh = &ts_vhosts[v];
+			routes_run(&pg, s->path, pg.vh->routes, pg.vh->nroutes, s->hits[v]);
+		} else {
+			site_route(&pg, s->path);
+		}
 	}
 	if (pg.overflow) {
 		page_init(&pg, &s->site, 0, &s->body, &s->hdrs);
@@ -1182,9 +1621,18 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		pg.status = 500;
 	}
 	srv_log(s, r, pg.status);
-	if (!r->keep_alive || r->body_chunked)
+	if (!r->keep_alive || r->body_chunked || pg.act)
 		c->close_after = 1;
+	/* HEAD gets the announced length and no misbehaving body */
+	c->act = head_only && pg.act != PA_EMPTY ? PA_NONE : pg.act;
+	c->act_left = pg.clen > pg.body->len ? pg.clen - pg.body->len : 0;
 	http_write(s, c, r, &pg, head_only);
+}
+
+/* States in which input is only read to see the peer go. */
+static int conn_draining(const struct conn *c)
+{
+	return c->state == CS_LINGER || c->state == CS_TRICKLE || c->state == CS_HANG;
 }
 
 static void conn_watch(struct srv *s, struct conn *c)
@@ -1192,7 +1640,7 @@ static void conn_watch(struct srv *s, struct conn *c)
 	uint32_t want = 0;
 	struct epoll_event ev;
 
-	if ((c->state == CS_READ && !c->peer_eof) || c->state == CS_LINGER)
+	if ((c->state == CS_READ && !c->peer_eof) || conn_draining(c))
 		want = EPOLLIN;
 	else if (c->state == CS_WRITE)
 		want = EPOLLOUT;
@@ -1210,9 +1658,10 @@ static void conn_set_state(struct srv *s, struct conn *c, enum conn_state st)
 {
 	heap_remove(&s->timers, c);
 	c->state = st;
-	if (st == CS_HOLD || st == CS_LINGER) {
+	if (st == CS_HOLD || st == CS_LINGER || st == CS_TRICKLE) {
 		c->deadline = clock_ms(CLOCK_MONOTONIC)
-			      + (st == CS_HOLD ? s->opt.latency_ms : TS_LINGER_MS);
+			      + (st == CS_HOLD ? s->opt.latency_ms
+				 : st == CS_LINGER ? TS_LINGER_MS : TS_TRICKLE_MS);
 		heap_push(&s->timers, c);
 	}
 	if (st == CS_LINGER) {
@@ -1283,6 +1732,45 @@ static int conn_flush(struct conn *c)
 	return 1;
 }
 
+/* The reply's head (and first body bytes) are out: misbehave as the route asked. */
+static void conn_act(struct srv *s, struct conn *c)
+{
+	static const struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+
+	switch (c->act) {
+	case PA_TRICKLE:
+		conn_set_state(s, c, c->act_left ? CS_TRICKLE : CS_LINGER);
+		break;
+	case PA_HANG:
+		conn_set_state(s, c, CS_HANG);
+		break;
+	case PA_RESET:
+		/* close() now sends an RST instead of a FIN */
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		conn_set_state(s, c, CS_CLOSED);
+		break;
+	case PA_EMPTY:
+	case PA_NONE:
+		conn_set_state(s, c, CS_LINGER);        /* a FIN: the client sees an empty reply */
+		break;
+	}
+}
+
+/* CS_TRICKLE's timer: one more byte, until the announced length is sent. */
+static void conn_trickle(struct srv *s, struct conn *c)
+{
+	ssize_t n = send(c->fd, "x", 1, MSG_NOSIGNAL);
+
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+		conn_set_state(s, c, CS_CLOSED);
+		return;
+	}
+	if (n == 1)
+		c->act_left--;
+	conn_set_state(s, c, c->act_left ? CS_TRICKLE : CS_LINGER);
+	conn_watch(s, c);
+}
+
 /* Move c on as far as it goes without blocking. */
 static void conn_advance(struct srv *s, struct conn *c)
 {
@@ -1302,13 +1790,19 @@ static void conn_advance(struct srv *s, struct conn *c)
 
 			if (r == 0)
 				break;
-			if (r < 0 || (c->close_after && c->peer_eof)) {
+			if (r < 0 || (c->close_after && c->peer_eof && !c->act)) {
 				conn_set_state(s, c, CS_CLOSED);
 				return;
 			}
+			if (c->act) {
+				conn_act(s, c);
+				if (c->state == CS_CLOSED)
+					return;
+				break;
+			}
 			conn_set_state(s, c, c->close_after ? CS_LINGER : CS_READ);
 		} else {
-			break;          /* CS_HOLD, CS_LINGER: the timer moves it on */
+			break;          /* the timer or the peer moves it on */
 		}
 	}
 	conn_watch(s, c);
@@ -1345,7 +1839,7 @@ static void conn_event(struct srv *s, struct conn *c, uint32_t ev)
 		conn_set_state(s, c, CS_CLOSED);
 		return;
 	}
-	if ((ev & EPOLLIN) && c->state == CS_LINGER) {
+	if ((ev & EPOLLIN) && conn_draining(c)) {
 		char sink[4096];
 		ssize_t n = recv(c->fd, sink, sizeof(sink), 0);
 
@@ -1452,6 +1946,10 @@ static void srv_loop(struct srv *s)
 				conn_set_state(s, c, CS_CLOSED);
 				continue;
 			}
+			if (c->state == CS_TRICKLE) {
+				conn_trickle(s, c);
+				continue;
+			}
 			conn_set_state(s, c, CS_WRITE);
 			conn_advance(s, c);
 		}
@@ -1496,6 +1994,10 @@ static void srv_init(struct srv *s)
 	alarm(s->opt.max_seconds + 5);
 	s->end_ms = clock_ms(CLOCK_MONOTONIC) + (uint64_t)s->opt.max_seconds * 1000;
 
+	for (size_t v = 0; v < TS_NVHOSTS; v++)
+		if (ts_vhosts[v].nroutes > TS_VROUTES_MAX)
+			die("%s:%d: vhost '%s' has more than %d routes", __FILE__, __LINE__,
+			    ts_vhosts[v].name, TS_VROUTES_MAX);
 	s->logfd = -1;
 	if (s->opt.log_path) {
 		s->logfd = open(s->opt.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -1561,6 +2063,7 @@ static void usage(FILE *f)
 		"  --max-seconds T   exit after T seconds whatever happens (default %d)\n"
 		"  --log FILE        append one line per request to FILE\n"
 		"  --list            print the expected crawl for --port/--hosts/--pages, then exit\n"
+		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test...)\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
 		TS_DEFAULT_HOSTS, TS_DEFAULT_PAGES, TS_FIXED_LINKS, TS_DEFAULT_LINKS, TS_DEFAULT_SECS);
 }
