@@ -46,6 +46,21 @@ int msg_hello_decode(const void *p, size_t n, uint32_t *index, uint32_t *pid)
 	return c.err || c.left ? SC_EPROTO : 0;
 }
 
+int msg_rate_encode(struct buf *b, uint64_t gap_us)
+{
+	buf_reset(b);
+	return buf_put_u64(b, gap_us);
+}
+
+int msg_rate_decode(const void *p, size_t n, uint64_t *gap_us)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	*gap_us = cursor_u64(&c);
+	return c.err || c.left ? SC_EPROTO : 0;
+}
+
 void msg_urls_begin(struct buf *b)
 {
 	buf_reset(b);

@@ -4,6 +4,7 @@
  * protocol is defined; both sides include it.
  *
  *   coordinator -> shard   MSG_URLS    a batch of URLs to fetch
+ *   coordinator -> shard   MSG_RATE    the shard's share of --rate changed
  *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
@@ -28,7 +29,8 @@ enum msg_type {
 	MSG_HELLO  = 1,
 	MSG_URLS   = 2,
 	MSG_RESULT = 3,
-	MSG_TYPE_MAX = 3,
+	MSG_RATE   = 4,
+	MSG_TYPE_MAX = 4,
 };
 
 /* msg_url.flags */
@@ -87,6 +89,11 @@ struct msg_urls_iter {
 };
 int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n);
 int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u);
+
+/* RATE: the minimum gap between two request starts in the shard, in
+ * microseconds (0: no limit). */
+int msg_rate_encode(struct buf *b, uint64_t gap_us);
+int msg_rate_decode(const void *p, size_t n, uint64_t *gap_us);
 
 /* RESULT: encode into b (reset first); links as in struct msg_result. */
 int msg_result_encode(struct buf *b, const struct msg_result *r);

@@ -56,6 +56,7 @@ struct shard_proc {
 	uint32_t free_head;     /* first free slot, nslots when none */
 	uint32_t inflight;
 	int restarts;
+	uint64_t rate_gap_us;   /* the share of --rate it was last told */
 };
 
 struct error_kind {
@@ -415,6 +416,7 @@ static int shard_spawn(struct coord *c, struct shard_proc *sp)
 			  (size_t)c->cfg->max_size * 2 + (2u << 20));
 	frame_writer_init(&sp->w, sp->to_fd);
 	slots_reset(sp);
+	sp->rate_gap_us = c->cfg->rate > 0 ? (uint64_t)(1e6 * c->n / c->cfg->rate + 0.5) : 0;
 	return 0;
 }
 
@@ -461,6 +463,38 @@ static void shard_lost(struct coord *c, struct shard_proc *sp, const char *why)
 		log_error("cannot start shard %d: %s", sp->index, strerror(errno));
 		c->fatal = 1;
 		sp->state = SP_DONE;
+	}
+}
+
+/*
+ * --rate is for the whole crawl.  Split it over the shards that have work
+ * (URLs queued for them or in their hands), not over all shards, so a crawl
+ * of one host still gets the whole rate.  A shard is told its new share
+ * before any new URL (same pipe, so in order); a shard that just got work
+ * starts at once, and the others slow down a moment later, which costs at
+ * most one request over the rate in the window where it happens.
+ */
+static void share_rate(struct coord *c)
+{
+	uint64_t gap;
+	int i, busy = 0;
+
+	if (!(c->cfg->rate > 0))
+		return;
+	for (i = 0; i < c->n; i++)
+		busy += c->fr.ring[i] != NULL || c->sp[i].inflight > 0;
+	if (!busy)
+		return;
+	gap = (uint64_t)(1e6 * busy / c->cfg->rate + 0.5);
+	for (i = 0; i < c->n; i++) {
+		struct shard_proc *sp = &c->sp[i];
+
+		if (sp->state != SP_RUNNING || sp->rate_gap_us == gap)
+			continue;
+		sp->rate_gap_us = gap;
+		msg_rate_encode(&c->batch, gap);
+		SC_ASSERT(frame_queue(&sp->w, MSG_RATE, c->batch.data, c->batch.len,
+				      NULL, 0) == 0);
 	}
 }
 
@@ -908,6 +942,7 @@ static void run_loop(struct coord *c)
 		if (c->fatal)
 			break;
 		refill(c, low * 2);
+		share_rate(c);
 		for (i = 0; i < c->n; i++)
 			dispatch(c, &c->sp[i]);
 		if (c->closing || crawl_over(c))

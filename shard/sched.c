@@ -252,9 +252,15 @@ void sched_started(struct sched *s, struct host *h, uint64_t now)
 	 * loop turn must not let two requests through closer than the gap. */
 	h->active++;
 	h->next_us = now + h->gap_us;
-	if (s->rate_gap_us)
-		s->next_us = now + s->rate_gap_us;
+	s->last_us = now;
+	s->next_us = s->rate_gap_us ? now + s->rate_gap_us : 0;
 	sched_update(s, h);
+}
+
+void sched_set_rate_gap(struct sched *s, uint64_t gap_us)
+{
+	s->rate_gap_us = gap_us;
+	s->next_us = gap_us && s->last_us ? s->last_us + gap_us : 0;
 }
 
 void sched_finished(struct sched *s, struct host *h)

@@ -81,6 +81,7 @@ struct sched {
 	int per_host;
 	uint64_t rate_gap_us;   /* 1e6 / rate; 0: no shard-wide rate */
 	uint64_t next_us;       /* earliest next start under the rate */
+	uint64_t last_us;       /* the last start in the shard */
 };
 
 /* rate: requests/s for the whole shard, 0 for none. */
@@ -117,6 +118,10 @@ struct host *sched_next(struct sched *s, uint64_t now, uint64_t *when);
 
 /* A transfer started on h at now: its slot, its gap, the shard's rate. */
 void sched_started(struct sched *s, struct host *h, uint64_t now);
+/* The shard's share of --rate changed: a new gap between starts (0: none).
+ * It applies from the last start, so a lower rate takes effect at once. */
+void sched_set_rate_gap(struct sched *s, uint64_t gap_us);
+
 /* A transfer on h ended: its slot is free again. */
 void sched_finished(struct sched *s, struct host *h);
 

@@ -209,6 +209,14 @@ static void test_messages(void)
 	CHECK_INT(pid, 4242);
 	CHECK_INT(msg_hello_decode(b.data, b.len - 1, &idx, &pid), SC_EPROTO);
 
+	{
+		uint64_t gap;
+		CHECK_INT(msg_rate_encode(&b, 50000), 0);
+		CHECK_INT(msg_rate_decode(b.data, b.len, &gap), 0);
+		CHECK_INT(gap, 50000);
+		CHECK_INT(msg_rate_decode(b.data, b.len - 1, &gap), SC_EPROTO);
+	}
+
 	msg_urls_begin(&b);
 	u.id = 0x100000007ull;
 	u.depth = 2;

@@ -149,6 +149,11 @@ static void test_rate(void)
 		if (starts[i] - starts[i - 1] < 50000)
 			worst = 1000;
 	CHECK(worst <= 20);
+	/* a lower share applies from the last start, at once */
+	sched_set_rate_gap(&s, 200000);
+	CHECK(s.next_us == s.last_us + 200000);
+	sched_set_rate_gap(&s, 0);
+	CHECK(s.next_us == 0);
 	sched_release(&s);
 }
 
