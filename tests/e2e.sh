@@ -121,6 +121,10 @@ printf 'http://h0.test:%s/p/7.html\nhttp://h0.test:%s/p/8.html\n' "$SRV_PORT" "$
 check "--urls - reads stdin" test "$(wc -l <"$WORK/stdin/pages.jsonl")" = 2
 check "robots.txt asked for once per host, before anything else" sh -c "
 	test \"\$(grep -c ' /robots.txt ' '$WORK/urls.log')\" = 1 && head -n 1 '$WORK/urls.log' | grep -q ' /robots.txt '"
+timeout 60 "$SC" -q -o "$WORK/nofollow" --no-follow --resolve "h0.test:$SRV_PORT:127.0.0.1" \
+	"http://h0.test:$SRV_PORT/" 2>/dev/null
+check "--no-follow: the seed alone, its links not followed" \
+	test "$(wc -l <"$WORK/nofollow/pages.jsonl")" = 1
 stop_server
 
 # a host that refuses connections: recorded, and the crawl ends
