@@ -5,11 +5,12 @@
 #   make test         install what is missing, build, run every test
 #   make asan         the same programs with ASan + UBSan, in build-asan/
 #   make test-asan    the whole suite against the sanitizer build
+#   make bench        the throughput benchmark against nginx, wget2 and wrk
 #   make install      copy shardcrawl to $(PREFIX)/bin
 #
 # WERROR= turns warnings back into warnings; OPT= replaces the optimizer flags.
 
-PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl
+PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate
 PREFIX  ?= /usr/local
 BUILD   ?= build
 OPT     ?= -O2 -g
@@ -37,7 +38,7 @@ CRAWLER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard crawler/*.c))
 TEST_BIN    := $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
 TOOL_BIN    := $(BUILD)/testsrv
 
-.PHONY: all programs check-deps deps run test check asan test-asan install clean
+.PHONY: all programs check-deps deps run test check asan test-asan bench install clean
 all: check-deps shardcrawl
 
 check-deps:
@@ -82,6 +83,10 @@ asan:
 test-asan: deps
 	$(MAKE) BUILD=build-asan SAN=1 programs
 	bash tests/run.sh build-asan
+
+bench: deps
+	$(MAKE) all programs
+	bash tests/bench/run.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -1,7 +1,9 @@
 #include "common/warc.h"
 #include "common/err.h"
 #include "common/http.h"
+#include "common/limits.h"
 
+#include <libdeflate.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +38,8 @@ static void warc_uuid(struct warc_writer *w, char out[WARC_ID_LEN])
 
 void warc_writer_init(struct warc_writer *w, int level)
 {
-	z_stream *z = xcalloc(1, sizeof(*z));
-
-	if (deflateInit2(z, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		SC_ASSERT(!"deflateInit2");
-	w->z = z;
+	w->z = libdeflate_alloc_compressor(level);
+	SC_ASSERT(w->z);
 	w->md = EVP_MD_CTX_new();
 	w->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	SC_ASSERT(w->md && w->sha1);
@@ -52,14 +51,13 @@ void warc_writer_init(struct warc_writer *w, int level)
 	if (!w->rng[0] && !w->rng[1])
 		w->rng[1] = 1;
 	buf_init(&w->head, 4 * 8192 + 4096);
+	buf_init(&w->rec, SC_FRAME_BLOB_MAX);
 }
 
 void warc_writer_release(struct warc_writer *w)
 {
-	if (w->z) {
-		deflateEnd(w->z);
-		free(w->z);
-	}
+	libdeflate_free_compressor(w->z);
+	buf_release(&w->rec);
 	EVP_MD_CTX_free(w->md);
 	EVP_MD_free(w->sha1);
 	buf_release(&w->head);
@@ -124,40 +122,33 @@ void warc_date(const struct timespec *t, char out[WARC_DATE_LEN])
 
 /*
  * Compress the header in w->head, the block pieces and the record's closing
- * CRLF CRLF as one gzip member appended to out.
+ * CRLF CRLF as one gzip member appended to out.  libdeflate wants its input
+ * in one piece: the record is assembled in w->rec first (a memcpy is cheap
+ * next to compressing; libdeflate is 2.6x faster than zlib at level 1 on
+ * our records, see README).
  */
 static int gz_member(struct warc_writer *w, struct buf *out,
 		     const void *b1, size_t n1, const void *b2, size_t n2,
 		     const void *b3, size_t n3, size_t *mlen)
 {
-	z_stream *z = w->z;
-	const void *piece[5] = { w->head.data, b1, b2, b3, "\r\n\r\n" };
-	size_t plen[5] = { w->head.len, n1, n2, n3, 4 };
-	size_t start = out->len, total = 0;
-	uLong bound;
-	int i, rc = Z_OK;
+	size_t start = out->len, bound, got;
 
-	for (i = 0; i < 5; i++)
-		total += plen[i];
-	bound = deflateBound(z, (uLong)total) + 64;
+	buf_reset(&w->rec);
+	if (buf_append(&w->rec, w->head.data, w->head.len) ||
+	    buf_append(&w->rec, b1, n1) || buf_append(&w->rec, b2, n2) ||
+	    buf_append(&w->rec, b3, n3) || buf_append(&w->rec, "\r\n\r\n", 4))
+		return SC_ETOOBIG;
+	bound = libdeflate_gzip_compress_bound(w->z, w->rec.len);
 	if (buf_reserve(out, bound))
 		return SC_ETOOBIG;
-	deflateReset(z);
-	z->next_out = (Bytef *)out->data + start;
-	z->avail_out = (uInt)(out->alloc - 1 - start);
-	for (i = 0; i < 5; i++) {
-		if (!plen[i] && i < 4)
-			continue;   /* deflate makes no progress on nothing */
-		z->next_in = (Bytef *)piece[i];
-		z->avail_in = (uInt)plen[i];
-		rc = deflate(z, i == 4 ? Z_FINISH : Z_NO_FLUSH);
-		SC_ASSERT(rc == Z_OK || rc == Z_STREAM_END);
-		SC_ASSERT(z->avail_in == 0);
-	}
-	SC_ASSERT(rc == Z_STREAM_END);
-	out->len = (size_t)((char *)z->next_out - out->data);
+	got = libdeflate_gzip_compress(w->z, w->rec.data, w->rec.len,
+				       out->data + start, bound);
+	SC_ASSERT(got > 0);
+	out->len = start + got;
 	out->data[out->len] = '\0';
-	*mlen = out->len - start;
+	*mlen = got;
+	if (w->rec.alloc > (4u << 20))
+		buf_release(&w->rec);   /* a huge page: do not keep its memory */
 	return 0;
 }
 

@@ -32,15 +32,16 @@
 #define WARC_DATE_LEN   32
 
 struct warc_writer {
-	void *z;                /* z_stream * */
+	void *z;                /* struct libdeflate_compressor * */
 	void *md;               /* EVP_MD_CTX * */
 	void *sha1;             /* EVP_MD * */
 	int level;
 	uint64_t rng[2];
 	struct buf head;        /* WARC header block being built */
+	struct buf rec;         /* whole record, for the compressor */
 };
 
-/* level: the gzip level 1..9. */
+/* level: the compression level, 1..12 (libdeflate's scale). */
 void warc_writer_init(struct warc_writer *w, int level);
 void warc_writer_release(struct warc_writer *w);
 

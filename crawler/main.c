@@ -31,7 +31,8 @@ static const char usage_text[] =
 "Output\n"
 "  -o, --output DIR         output directory (default ./crawl-out)\n"
 "      --warc-max-size N    start a new WARC file past N bytes (default 1G)\n"
-"      --warc-level N       gzip level of WARC records, 1-9 (default 6)\n"
+"      --warc-level N       compression level of WARC records, 1-12\n"
+"                           (default 1: fastest; 6 makes files ~10%% smaller)\n"
 "  -q, --quiet              no progress line, no summary\n"
 "  -v, --verbose            log every transfer to stderr\n"
 "\n"
@@ -298,7 +299,7 @@ int main(int argc, char **argv)
 	cfg.connect_timeout = SC_DEFAULT_CONNECT_TIMEOUT;
 	cfg.max_size = SC_DEFAULT_MAX_SIZE;
 	cfg.warc_max_size = SC_DEFAULT_WARC_MAX;
-	cfg.warc_level = 6;
+	cfg.warc_level = 1;
 	cfg.robots = 1;
 	cfg.max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
 	cfg.max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
@@ -383,7 +384,7 @@ int main(int argc, char **argv)
 			cfg.warc_max_size = parse_size("--warc-max-size", optarg, 4096);
 			break;
 		case OPT_WARC_LEVEL:
-			cfg.warc_level = (int)parse_long("--warc-level", optarg, 1, 9);
+			cfg.warc_level = (int)parse_long("--warc-level", optarg, 1, 12);
 			break;
 		case 'k':
 			cfg.insecure = 1;
