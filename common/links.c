@@ -11,7 +11,7 @@
  *
  * libxml2 2.9.14 needs help with hostile documents; each workaround is
  * explained where it is made: NUL bytes and tags with very many attributes
- * (links_fix_input()), deep nesting (links_flatten()), undeclared UTF-8
+ * (links_markup()), deep nesting (links_flatten()), undeclared UTF-8
  * and errors printed despite HTML_PARSE_NOERROR (links_extract()).
  */
 #include "common/links.h"
@@ -33,7 +33,7 @@
 #define LINKS_MIN_SLOTS 64
 #define LINKS_DEPTH_MAX 128     /* open elements kept by the parser */
 #define LINKS_ATTR_MAX  256     /* attributes of one tag given to it */
-/* What a NUL byte of the document is replaced by (see links_fix_input()). */
+/* What a NUL byte of the document is replaced by (see links_markup()). */
 #define LINKS_NUL_MARK  '\x01'
 
 struct links_slot {
@@ -66,6 +66,7 @@ void links_init(struct links *l, size_t max)
 		max = SC_LINKS_MAX;
 	l->max = max;
 	buf_init(&l->urls, links_bytes_cap(max));
+	buf_init(&l->markup, SC_PARSE_MAX + 16);
 	l->count = 0;
 	l->dropped = 0;
 	l->truncated = 0;
@@ -93,6 +94,7 @@ void links_reset(struct links *l)
 void links_release(struct links *l)
 {
 	buf_release(&l->urls);
+	buf_release(&l->markup);
 	free(l->slots);
 	l->slots = NULL;
 	l->nslots = 0;
@@ -436,56 +438,118 @@ static size_t links_scan_tag(const char *s, size_t len, size_t i, size_t *fix)
 	}
 }
 
+/* Does s[i..] start with the (lowercase) word w, any case, then a
+ * delimiter of a tag name? */
+static int links_is_name(const char *s, size_t len, size_t i, const char *w)
+{
+	size_t n = strlen(w), k;
+
+	if (len - i < n)
+		return 0;
+	for (k = 0; k < n; k++)
+		if ((s[i + k] | 0x20) != w[k])
+			return 0;
+	return i + n == len || links_is_space(s[i + n]) || s[i + n] == '>' ||
+	       s[i + n] == '/';
+}
+
+/* Where the raw text of element name (script, style) ends: at its end
+ * tag "</name", any case; len if it never does. */
+static size_t links_raw_end(const char *s, size_t len, size_t i, const char *name)
+{
+	while (i < len) {
+		const char *lt = memchr(s + i, '<', len - i);
+
+		if (!lt)
+			return len;
+		i = (size_t)(lt - s);
+		if (i + 2 < len && s[i + 1] == '/' && links_is_name(s, len, i + 2, name))
+			return i;
+		i++;
+	}
+	return len;
+}
+
 /*
- * Work around two weaknesses of libxml2 2.9's HTML parser; returns a
- * patched copy of the document (free() it), or NULL when none is needed.
+ * Copy the markup of an HTML document into out: start tags (name and
+ * attributes, as links_scan_tag() reads them) and end tags.  Text, comments,
+ * declarations, processing instructions and the raw text of <script> and
+ * <style> are dropped: no link can be in them, and libxml2 2.9 reads text a
+ * character at a time (~20 ns a byte), which made it most of a page's cost.
+ *
+ * The copy also works around two weaknesses of libxml2 2.9's HTML parser:
  *
  * NUL bytes: the parse ends, silently, at a NUL in many places (right after
  * a tag, inside one) and an attribute value is cut at one.  They become
  * LINKS_NUL_MARK, which libxml2 passes through, and *nul_marked is set so
  * that a link whose value holds the mark is dropped rather than followed
- * as a different, truncated URL.  A UTF-16 or UTF-32 document (byte order
- * mark first) is full of NULs that are no such thing and is left alone.
+ * as a different, truncated URL.
  *
  * Attributes: each new attribute of a tag is compared with all the earlier
  * ones, so one tag with 100,000 attributes (800 KB) takes 14 s.  A tag is
- * ended after LINKS_ATTR_MAX attributes; the rest of it reads as text.
+ * ended after LINKS_ATTR_MAX attributes.
+ *
+ * Returns 0, or -1 when the document must go to the parser as it is: a
+ * UTF-16 or UTF-32 document (byte order mark first), whose bytes are not
+ * ASCII-compatible.
  */
-static char *links_fix_input(const char *html, size_t len, int *nul_marked)
+static int links_markup(const char *s, size_t len, struct buf *out, int *nul_marked)
 {
-	const char *s = html;
-	char *copy = NULL;
-	size_t i = 0, fix;
+	size_t i = 0;
 
-	if (links_wide_bom(html, len))
-		return NULL;
-	if (memchr(html, '\0', len)) {
-		copy = xmalloc(len);
-		for (i = 0; i < len; i++)
-			copy[i] = html[i] ? html[i] : LINKS_NUL_MARK;
-		s = copy;
-		*nul_marked = 1;
-	}
-	i = 0;
+	buf_reset(out);
+	if (links_wide_bom(s, len))
+		return -1;
 	while (i < len) {
 		const char *lt = memchr(s + i, '<', len - i);
+		size_t start, end, fix, k;
 
 		if (!lt)
 			break;
-		i = (size_t)(lt - s) + 1;
-		if (i >= len || !links_is_alpha(s[i]))
+		start = (size_t)(lt - s);
+		i = start + 1;
+		if (i >= len)
+			break;
+		if (links_is_alpha(s[i])) {
+			end = links_scan_tag(s, len, i, &fix);
+			if (fix < len)
+				end = fix;      /* cut: the tag ends here */
+		} else if (s[i] == '/' && i + 1 < len && links_is_alpha(s[i + 1])) {
+			const char *gt = memchr(s + i, '>', len - i);
+			end = gt ? (size_t)(gt - s) + 1 : len;
+			fix = len;
+		} else if (s[i] == '!' && len - i >= 3 && s[i + 1] == '-' && s[i + 2] == '-') {
+			const char *cl = memmem(s + i + 3, len - i - 3, "-->", 3);
+			i = cl ? (size_t)(cl - s) + 3 : len;
 			continue;
-		i = links_scan_tag(s, len, i, &fix);
-		if (fix < len) {
-			if (!copy) {
-				copy = xmalloc(len);
-				memcpy(copy, html, len);
-				s = copy;
-			}
-			copy[fix] = '>';
+		} else if (s[i] == '!' || s[i] == '?') {
+			const char *gt = memchr(s + i, '>', len - i);
+			i = gt ? (size_t)(gt - s) + 1 : len;
+			continue;
+		} else {
+			continue;       /* a '<' in text */
 		}
+		/* the buffer is as large as the document: this always fits */
+		if (buf_reserve(out, end - start + 1))
+			return -1;
+		for (k = start; k < end; k++) {
+			char c = s[k];
+			if (!c) {
+				c = LINKS_NUL_MARK;
+				*nul_marked = 1;
+			}
+			out->data[out->len++] = c;
+		}
+		if (fix < len)
+			out->data[out->len++] = '>';
+		out->data[out->len] = '\0';
+		i = end;
+		if (links_is_name(s, len, start + 1, "script"))
+			i = links_raw_end(s, len, i, "script");
+		else if (links_is_name(s, len, start + 1, "style"))
+			i = links_raw_end(s, len, i, "style");
 	}
-	return copy;
+	return 0;
 }
 
 /* libxml2 reports errors through the context when it has one; these are
@@ -511,7 +575,6 @@ int links_extract(struct links *l, const char *html, size_t len,
 	htmlParserCtxtPtr ctxt;
 	xmlGenericErrorFunc old_err;
 	void *old_ctx;
-	char *copy = NULL;
 
 	links_reset(l);
 	memset(&p, 0, sizeof(p));
@@ -525,9 +588,12 @@ int links_extract(struct links *l, const char *html, size_t len,
 	if (len == 0)
 		goto out;
 
-	copy = links_fix_input(html, len, &p.nul_marked);
-	if (copy)
-		html = copy;
+	if (links_markup(html, len, &l->markup, &p.nul_marked) == 0) {
+		html = l->markup.data;
+		len = l->markup.len;
+		if (len == 0)
+			goto out;
+	}
 
 	ctxt = htmlCreateMemoryParserCtxt(html, (int)len);
 	if (!ctxt)
@@ -559,7 +625,6 @@ int links_extract(struct links *l, const char *html, size_t len,
 		xmlFreeDoc(ctxt->myDoc);
 	htmlFreeParserCtxt(ctxt);
 out:
-	free(copy);
 	url_base_release(&p.base);
 	url_base_release(&p.page);
 	return 0;
