@@ -492,12 +492,15 @@ int url_normalize(const char *url, char **out)
 void url_base_init(struct url_base *b)
 {
 	b->h = NULL;
+	b->norm = NULL;
+	b->origin = b->dir = 0;
 }
 
 void url_base_release(struct url_base *b)
 {
 	curl_url_cleanup(b->h);
-	b->h = NULL;
+	free(b->norm);
+	url_base_init(b);
 }
 
 int url_base_set(struct url_base *b, const char *url)
@@ -522,13 +525,94 @@ int url_base_set(struct url_base *b, const char *url)
 		free(norm);
 		return SC_EINVAL;
 	}
-	free(norm);
 	url_base_release(b);
 	b->h = h;
+	b->norm = norm;
+	/* norm is "scheme://authority/path[?query]": mark the origin and the
+	 * path's directory for url_fast_resolve() */
+	{
+		const char *auth = strstr(norm, "://") + 3;
+		const char *path = auth + strcspn(auth, "/");
+		const char *q = path + strcspn(path, "?");
+		const char *slash = q;
+
+		while (slash > path && slash[-1] != '/')
+			slash--;
+		b->origin = (size_t)(path - norm);
+		b->dir = (size_t)(slash - norm);
+	}
 	return 0;
 }
 
+/* Bytes of the fast path's references: unreserved characters and '/'. */
+static int url_fast_char(int c)
+{
+	return url_is_alpha(c) || url_is_digit(c) || c == '-' || c == '.' ||
+	       c == '_' || c == '~' || c == '/';
+}
+
+/*
+ * Resolve the simplest references without libcurl (see url.h): returns 1
+ * and sets *out, or 0 when the reference needs the general path.  For such
+ * a reference RFC 3986 section 5.2 reduces to: an absolute path replaces
+ * the base's path and query; a relative path replaces the base path's last
+ * segment and the query; the fragment is dropped; nothing needs escaping
+ * or dot-segment removal.
+ */
+static int url_fast_resolve(const struct url_base *b, const char *ref, char **out)
+{
+	size_t i = 0, seg = 0, keep, n;
+	int dots = 0;
+	char *u;
+
+	if (!b->norm || ref[0] == '\0' || (ref[0] == '/' && ref[1] == '/'))
+		return 0;
+	/* the path: unreserved and '/', no "." or ".." segment */
+	for (; url_fast_char((unsigned char)ref[i]); i++) {
+		if (ref[i] == '/') {
+			if (dots && dots == (int)(i - seg))
+				return 0;
+			seg = i + 1;
+			dots = 0;
+		} else if (ref[i] == '.') {
+			dots++;
+		}
+	}
+	if (dots && dots == (int)(i - seg) && dots <= 2)
+		return 0;
+	n = i;
+	if (ref[i] == '?') {
+		for (i++; url_fast_char((unsigned char)ref[i]) || ref[i] == '=' ||
+			  ref[i] == '&'; i++)
+			;
+		/* an empty query is no query, as libcurl has it */
+		if (i > n + 1)
+			n = i;
+	}
+	if (ref[i] != '\0' && ref[i] != '#')
+		return 0;
+	if (n == 0 || ref[0] == '?')
+		return 0;       /* "?q" and "#f" alone: leave to libcurl */
+	keep = ref[0] == '/' ? b->origin : b->dir;
+	if (keep + n >= SC_URL_MAX)
+		return 0;
+	u = xmalloc(keep + n + 1);
+	memcpy(u, b->norm, keep);
+	memcpy(u + keep, ref, n);
+	u[keep + n] = '\0';
+	*out = u;
+	return 1;
+}
+
 int url_base_resolve(const struct url_base *b, const char *ref, char **out)
+{
+	*out = NULL;
+	if (url_fast_resolve(b, ref, out))
+		return 0;
+	return url_base_resolve_curl(b, ref, out);
+}
+
+int url_base_resolve_curl(const struct url_base *b, const char *ref, char **out)
 {
 	struct url_pre pre;
 	const char *r;

@@ -39,7 +39,13 @@
  *
  * Nothing here is hand-rolled that curl_url() already does: parsing,
  * relative resolution (RFC 3986 section 5) and dot-segment removal are
- * libcurl's; this module adds the normalization steps on top.
+ * libcurl's; this module adds the normalization steps on top.  One
+ * exception, made for speed and checked against libcurl in the tests: a
+ * reference made only of unreserved characters and '/' (no dot segment,
+ * no "//" start), with an optional query of the same plus '=' and '&' and
+ * an optional fragment, is joined to the base by string concatenation,
+ * which is all RFC 3986 resolution amounts to for it.  It saves ~10
+ * allocations a link, most of link extraction's cost.
  */
 #ifndef SC_URL_H
 #define SC_URL_H
@@ -61,6 +67,9 @@ int url_normalize(const char *url, char **out);
  */
 struct url_base {
 	void *h;        /* CURLU *, NULL when unset */
+	char *norm;     /* the base in normal form */
+	size_t origin;  /* bytes of "scheme://authority" in norm */
+	size_t dir;     /* bytes of norm up to and with the path's last '/' */
 };
 
 void url_base_init(struct url_base *b);
@@ -70,6 +79,10 @@ int url_base_set(struct url_base *b, const char *url);
  * errors and ownership of *out as for url_normalize(). */
 int url_base_resolve(const struct url_base *b, const char *ref, char **out);
 void url_base_release(struct url_base *b);
+
+/* url_base_resolve() without its fast path: every reference through
+ * libcurl.  For tests, which check that both give the same answers. */
+int url_base_resolve_curl(const struct url_base *b, const char *ref, char **out);
 
 /* One-shot resolve (parses base each call). */
 int url_resolve(const char *base, const char *ref, char **out);

@@ -347,6 +347,54 @@ static void test_keys(void)
 	}
 }
 
+/*
+ * The fast path of url_base_resolve() must agree with libcurl's resolution
+ * everywhere: random references over an alphabet of the characters that
+ * decide which path is taken and how (dots, slashes, query, fragment),
+ * against bases with and without a query, a port, a deep path.
+ */
+static void test_fast_path(void)
+{
+	static const char *const bases[] = {
+		"http://a.test/b/c/d;p?q", "https://a.test:8443/", "http://a.test/x",
+		"http://u@a.test/dir/sub/page.html?x=1&y=2", "http://[::1]:81/a/b/",
+	};
+	static const char alpha[] = "ab./?#=&-~_Z9";
+	unsigned seed = 12345;
+	int i, k, agree = 0, differ = 0;
+	char ref[16];
+
+	for (k = 0; k < (int)(sizeof(bases) / sizeof(bases[0])); k++) {
+		struct url_base b;
+
+		url_base_init(&b);
+		CHECK_INT(url_base_set(&b, bases[k]), 0);
+		for (i = 0; i < 20000; i++) {
+			char *x = NULL, *y = NULL;
+			int len = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12, j, rx, ry;
+
+			for (j = 0; j < len; j++)
+				ref[j] = alpha[((seed = seed * 1103515245u + 12345u) >> 16) %
+					       (sizeof(alpha) - 1)];
+			ref[len] = '\0';
+			rx = url_base_resolve(&b, ref, &x);
+			ry = url_base_resolve_curl(&b, ref, &y);
+			if (rx == ry && ((!x && !y) || (x && y && strcmp(x, y) == 0))) {
+				agree++;
+			} else {
+				if (differ++ < 10)
+					fprintf(stderr, "base '%s' ref '%s': fast %d '%s', curl %d '%s'\n",
+						bases[k], ref, rx, x ? x : "", ry, y ? y : "");
+			}
+			free(x);
+			free(y);
+		}
+		url_base_release(&b);
+	}
+	CHECK_INT(differ, 0);
+	CHECK(agree == 100000);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -354,5 +402,6 @@ int main(int argc, char **argv)
 	test_base();
 	test_length();
 	test_keys();
+	test_fast_path();
 	return check_report(argv[0]);
 }
