@@ -6,7 +6,7 @@
 #include <lz4.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 static uint32_t get32(const unsigned char *p)
 {
@@ -28,7 +28,7 @@ int frame_encode(struct buf *out, int type, const void *body, size_t body_len,
 	size_t start = out->len, wire = body_len, bound;
 	unsigned char *h;
 	uint8_t flags = 0;
-	uLong crc;
+	uint32_t crc;
 	int n;
 
 	if (body_len > SC_FRAME_BODY_MAX || blob_len > SC_FRAME_BLOB_MAX)
@@ -56,9 +56,9 @@ int frame_encode(struct buf *out, int type, const void *body, size_t body_len,
 	put32(h + 4, (uint32_t)wire);
 	put32(h + 8, (uint32_t)body_len);
 	put32(h + 12, (uint32_t)blob_len);
-	crc = crc32(0, h, 16);
-	crc = crc32(crc, h + FRAME_HDR, (uInt)(wire + blob_len));
-	put32(h + 16, (uint32_t)crc);
+	crc = libdeflate_crc32(0, h, 16);
+	crc = libdeflate_crc32(crc, h + FRAME_HDR, wire + blob_len);
+	put32(h + 16, crc);
 	out->len = start + FRAME_HDR + wire + blob_len;
 	out->data[out->len] = '\0';
 	return 0;
@@ -89,12 +89,14 @@ static long frame_check_header(const unsigned char *h, size_t blob_max, int max_
 static int frame_open(const unsigned char *h, struct buf *scratch, struct frame *f)
 {
 	uint32_t wire = get32(h + 4), body = get32(h + 8), blob = get32(h + 12);
-	uLong crc;
+	uint32_t crc;
 	int n;
 
-	crc = crc32(0, h, 16);
-	crc = crc32(crc, h + FRAME_HDR, (uInt)(wire + blob));
-	if ((uint32_t)crc != get32(h + 16))
+	/* libdeflate's CRC-32 (the same polynomial as zlib's) uses the CPU's
+	 * carry-less multiply: several times faster on the blobs */
+	crc = libdeflate_crc32(0, h, 16);
+	crc = libdeflate_crc32(crc, h + FRAME_HDR, (size_t)wire + blob);
+	if (crc != get32(h + 16))
 		return SC_ECRC;
 	f->type = h[1];
 	f->blob = (const char *)h + FRAME_HDR + wire;
