@@ -49,6 +49,9 @@
 #define SC_DEFAULT_MAX_REDIRECTS 10         /* hops in one redirect chain */
 #define SC_DEFAULT_HOST_FAIL_LIMIT 5        /* consecutive connect failures: host given up */
 #define SC_MAX_SHARDS         256           /* -j */
+#define SC_SETTINGS_LINE_MAX  (64u << 10)   /* one line of a crawl's settings file */
+#define SC_DEFAULT_DRAIN      10            /* s to finish transfers after Ctrl-C */
+#define SC_FLUSH_MS           200           /* journal and pages.jsonl written at least this often */
 
 /* Coordinator frontier: URLs a shard holds that it has not reported back
  * (its credit window) and, of those, how many may belong to one host, so a

@@ -1,8 +1,10 @@
 /*
- * config.h - the settings of one crawl, as the command line gave them.
+ * config.h - the settings of one crawl, as the command line gave them, or
+ * as crawler/settings.h loaded them back for --resume.
  *
  * Built once by main() (crawler/main.c), read-only afterwards; the
- * coordinator copies what the shards need into their shard_config.
+ * coordinator copies what the shards need into their shard_config.  Every
+ * string and list in it is owned by it: config_release() frees them.
  */
 #ifndef SC_CONFIG_H
 #define SC_CONFIG_H
@@ -13,21 +15,23 @@
 enum scope { SCOPE_HOST, SCOPE_DOMAIN, SCOPE_ANY };
 
 struct crawl_config {
-	const char *outdir;
+	char *outdir;
 	int shards;
 	int concurrency;
 	int per_host;
 	long depth;             /* -1: unlimited */
 	uint64_t max_pages;     /* 0: unlimited */
 	enum scope scope;
-	regex_t *allow;
+	regex_t *allow;         /* compiled from allow_src */
+	char **allow_src;
 	int nallow;
 	regex_t *deny;
+	char **deny_src;
 	int ndeny;
-	const char *urls_file;  /* NULL, a path, or "-" */
+	char *urls_file;        /* NULL, a path, or "-" */
 	char **seeds;
 	int nseeds;
-	const char *user_agent;
+	char *user_agent;
 	char **headers;
 	int nheaders;
 	char **resolve;
@@ -54,6 +58,11 @@ struct crawl_config {
 	int quiet;
 	int verbose;
 	char *argv_line;        /* the command line, for warcinfo */
+	int resume;             /* continuing the crawl in outdir */
+	long drain_timeout;     /* s, to finish transfers after Ctrl-C */
 };
+
+/* Free what cfg owns. */
+void config_release(struct crawl_config *cfg);
 
 #endif

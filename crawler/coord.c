@@ -11,6 +11,8 @@
 #include "common/seen.h"
 #include "common/url.h"
 #include "crawler/frontier.h"
+#include "crawler/journal.h"
+#include "crawler/settings.h"
 #include "crawler/output.h"
 #include "shard/shard.h"
 
@@ -22,8 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <ctype.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +81,13 @@ struct coord {
 	struct output out;
 	struct buf line;
 	struct buf batch;
+	struct buf jline;       /* one journal line */
+	uint64_t last_flush;    /* when the journal and pages were last written */
+	uint64_t drain_deadline; /* after Ctrl-C: when transfers are cut */
+	int urls_eof;           /* the --urls source was read to its end */
+	uint64_t resumed_from;  /* pages done before this run */
+	uint64_t urls_logged;   /* urls_line as last journaled */
+	int urls_logged_eof;
 
 	FILE *urls;             /* --urls source, NULL when exhausted */
 	uint64_t urls_line;
@@ -91,7 +103,10 @@ struct coord {
 	uint64_t last_progress;
 	int tty;
 	int closing;            /* shard inputs closed: the crawl is ending */
-	int fatal;
+	int fatal;              /* stopped by an error */
+	int stopped;            /* stopped by a signal before the end */
+	int lock_fd;            /* holds the directory's lock */
+	int lock_rc;            /* exit status when it could not be taken */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -196,6 +211,10 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 		return 0;
 	frontier_push(&c->fr, url, key, depth, redirects, referrer);
 	c->admitted++;
+	if (journal_admit(&c->jline, url, depth, redirects,
+			  referrer ? referrer->s : NULL) == 0 &&
+	    output_journal(&c->out, c->jline.data, c->jline.len))
+		c->fatal = 1;
 	return 1;
 }
 
@@ -290,16 +309,36 @@ static void record_failure(struct coord *c, const char *url, uint32_t depth,
 /* ---- the --urls source ---- */
 
 /* Read seed lines until the frontier holds enough or the file ends. */
+static void urls_done(struct coord *c)
+{
+	if (c->urls && c->urls != stdin)
+		fclose(c->urls);
+	c->urls = NULL;
+	c->urls_eof = 1;
+}
+
+/* Journal how far the --urls file was read (after the URLs it admitted). */
+static void urls_progress(struct coord *c)
+{
+	if (c->urls_line == c->urls_logged && c->urls_eof == c->urls_logged_eof)
+		return;
+	if (journal_urls(&c->jline, c->urls_line, c->urls_eof) == 0 &&
+	    output_journal(&c->out, c->jline.data, c->jline.len))
+		c->fatal = 1;
+	c->urls_logged = c->urls_line;
+	c->urls_logged_eof = c->urls_eof;
+}
+
 static void refill(struct coord *c, uint64_t want)
 {
 	char line[SC_URL_MAX + 2];
 
+	if (!c->urls)
+		return;
 	while (c->urls && c->fr.queued < want && !c->fatal) {
 		if (c->cfg->max_pages && c->admitted >= c->cfg->max_pages) {
 			/* nothing more can be admitted: stop reading */
-			if (c->urls != stdin)
-				fclose(c->urls);
-			c->urls = NULL;
+			urls_done(c);
 			break;
 		}
 		char *s, *norm = NULL;
@@ -310,9 +349,7 @@ static void refill(struct coord *c, uint64_t want)
 			if (ferror(c->urls))
 				log_error("cannot read '%s': %s", c->cfg->urls_file,
 					  strerror(errno));
-			if (c->urls != stdin)
-				fclose(c->urls);
-			c->urls = NULL;
+			urls_done(c);
 			break;
 		}
 		c->urls_line++;
@@ -346,6 +383,7 @@ static void refill(struct coord *c, uint64_t want)
 		admit(c, norm, 0, 0, NULL, 1);
 		free(norm);
 	}
+	urls_progress(c);
 }
 
 /* ---- shard processes ---- */
@@ -394,6 +432,11 @@ static int shard_spawn(struct coord *c, struct shard_proc *sp)
 		if (in < 0 || out < 0 || dup2(in, 3) < 0 || dup2(out, 4) < 0)
 			_exit(1);
 		close_range(5, ~0U, 0);
+		/* a shard outlives no coordinator: killed with it, it would
+		 * fetch on with nobody to take its results */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(1);
 		/* Ctrl-C reaches the whole process group: the coordinator
 		 * decides how the shards stop, so they ignore it */
 		signal(SIGINT, SIG_IGN);
@@ -858,6 +901,289 @@ static int seed_all(struct coord *c)
 	return 0;
 }
 
+/* ---- --resume ---- */
+
+/* The value of "key": in a pages.jsonl line as our writer wrote it.
+ * Strings: copied, unescaped, into out (1 on success); numbers: *v. */
+static int jsonl_str(const char *line, const char *key, char *out, size_t n)
+{
+	char pat[32];
+	const char *p;
+	size_t k = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return 0;
+	for (p += strlen(pat); *p && *p != '"' && k + 1 < n; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			if (*p == 'u' && isxdigit((unsigned char)p[1]) && p[2] && p[3] && p[4]) {
+				out[k++] = (char)strtol((char[]){ p[3], p[4], 0 }, NULL, 16);
+				p += 4;
+				continue;
+			}
+			out[k++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
+		} else {
+			out[k++] = *p;
+		}
+	}
+	out[k] = '\0';
+	return *p == '"';
+}
+
+static int jsonl_num(const char *line, const char *key, uint64_t *v)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	if (!p || !isdigit((unsigned char)p[strlen(pat)]))
+		return 0;
+	*v = strtoull(p + strlen(pat), NULL, 10);
+	return 1;
+}
+
+/* The valid length of a line file: up to its last newline. */
+static uint64_t whole_lines(const char *path)
+{
+	char buf[1 << 16];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t end, start;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	for (end = st.st_size; end > 0; end = start) {
+		ssize_t got, k;
+		start = end > (off_t)sizeof(buf) ? end - (off_t)sizeof(buf) : 0;
+		got = pread(fd, buf, (size_t)(end - start), start);
+		if (got <= 0)
+			break;
+		for (k = got - 1; k >= 0; k--) {
+			if (buf[k] == '\n') {
+				close(fd);
+				return (uint64_t)start + (uint64_t)k + 1;
+			}
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+/* The size of the first gzip member (the warcinfo record) of a WARC file. */
+static uint64_t warcinfo_len(const char *path)
+{
+	char head[1 << 16];
+	struct buf rec;
+	size_t used = 0;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	got = read(fd, head, sizeof(head));
+	close(fd);
+	buf_init(&rec, 1 << 20);
+	if (got <= 0 || warc_member(head, (size_t)got, &rec, &used))
+		used = 0;
+	buf_release(&rec);
+	return used;
+}
+
+/*
+ * Rebuild the state of the crawl in cfg->outdir: what reached a final state
+ * (pages.jsonl, the authority), what was admitted (the journal), where each
+ * WARC file's valid records end; fill res with where writing goes on.
+ * Returns 0, or -1 with the reason logged.
+ */
+static int resume_scan(struct coord *c, struct output_resume *res)
+{
+	const struct crawl_config *cfg = c->cfg;
+	char path[4096], *line = xmalloc(SC_SETTINGS_LINE_MAX), *url = xmalloc(SC_URL_MAX + 1);
+	uint64_t *ends = NULL, lines_read = 0, urls_lines = 0, pos = 0, v;
+	unsigned nends = 0, seq;
+	FILE *fp;
+	int i;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < cfg->nseeds; i++)
+		scope_add(c, cfg->seeds[i]);
+
+	/* pages.jsonl: every URL in a final state, and the records it points at */
+	snprintf(path, sizeof(path), "%s/pages.jsonl", cfg->outdir);
+	res->pages_len = whole_lines(path);
+	fp = fopen(path, "r");
+	while (fp && pos < res->pages_len && fgets(line, SC_SETTINGS_LINE_MAX, fp)) {
+		char file[64], err[64];
+		size_t len = strlen(line);
+
+		pos += len;
+		if (!jsonl_str(line, "url", url, SC_URL_MAX + 1))
+			continue;
+		seen_add(&c->seen, seen_hash(url, strlen(url)));
+		c->finished++;
+		if (jsonl_num(line, "status", &v))
+			c->status_class[v / 100 < 6 ? v / 100 : 0]++;
+		if (jsonl_num(line, "bytes", &v))
+			c->bytes += v;
+		if (jsonl_str(line, "error", err, sizeof(err))) {
+			c->failed++;
+			count_error(c, err);
+			if (strncmp(err, "url:", 4) == 0)
+				c->rejected++;
+		} else {
+			c->ok++;
+		}
+		if (jsonl_str(line, "warc_file", file, sizeof(file)) &&
+		    sscanf(file, "crawl-%05u.warc.gz", &seq) == 1 && seq < 1000000 &&
+		    jsonl_num(line, "warc_offset", &v)) {
+			uint64_t wlen = 0;
+			jsonl_num(line, "warc_length", &wlen);
+			if (seq >= nends) {
+				ends = xrealloc(ends, (seq + 1) * sizeof(*ends));
+				memset(ends + nends, 0, (seq + 1 - nends) * sizeof(*ends));
+				nends = seq + 1;
+			}
+			if (v + wlen > ends[seq])
+				ends[seq] = v + wlen;
+		}
+	}
+	if (fp)
+		fclose(fp);
+
+	/* WARC files: cut each after its last record that pages.jsonl names
+	 * (a record written just before the kill, whose line was not, is an
+	 * orphan: its URL is fetched again) */
+	for (seq = 0;; seq++) {
+		struct stat st;
+		uint64_t info, end;
+
+		snprintf(path, sizeof(path), "%s/crawl-%05u.warc.gz", cfg->outdir, seq);
+		if (stat(path, &st) != 0)
+			break;
+		info = warcinfo_len(path);
+		end = seq < nends && ends[seq] > info ? ends[seq] : info;
+		if ((uint64_t)st.st_size < end) {
+			log_error("'%s' is shorter than pages.jsonl says: cannot resume", path);
+			goto fail;
+		}
+		res->warc_seq = seq;
+		res->warc_off = end;
+		res->info_len = info;
+		if ((uint64_t)st.st_size > end) {
+			log_warn("cutting '%s' from %llu to %llu bytes (records after the "
+				 "last one indexed)", path, (unsigned long long)st.st_size,
+				 (unsigned long long)end);
+			if (truncate(path, (off_t)end) != 0) {
+				log_error("cannot truncate '%s': %s", path, strerror(errno));
+				goto fail;
+			}
+		}
+	}
+
+	/* the journal: everything admitted; what has no pages line is pending */
+	snprintf(path, sizeof(path), "%s/journal", cfg->outdir);
+	res->journal_len = whole_lines(path);
+	fp = fopen(path, "r");
+	pos = 0;
+	while (fp && pos < res->journal_len && fgets(line, SC_SETTINGS_LINE_MAX, fp)) {
+		struct journal_rec jr;
+		char key[SC_HOST_MAX + 16];
+		size_t len = strlen(line);
+
+		pos += len;
+		lines_read++;
+		if (len && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (journal_parse(line, &jr))
+			continue;
+		if (jr.kind == 'U') {
+			urls_lines = jr.lines;
+			c->urls_eof = jr.eof;
+			continue;
+		}
+		c->admitted++;
+		if (jr.depth == 0 && !jr.referrer)
+			scope_add(c, jr.url);
+		if (url_host_key(jr.url, key, sizeof(key)) < 0 ||
+		    !seen_add(&c->seen, seen_hash(jr.url, strlen(jr.url))))
+			continue;       /* done already */
+		{
+			struct rstr *ref = jr.referrer ? rstr_new(jr.referrer) : NULL;
+			frontier_push(&c->fr, jr.url, key, jr.depth, jr.redirects, ref);
+			rstr_put(ref);
+		}
+	}
+	if (fp)
+		fclose(fp);
+
+	/* the --urls list: on from the line the journal says was read last */
+	c->urls_line = c->urls_logged = urls_lines;
+	c->urls_logged_eof = c->urls_eof;
+	if (cfg->urls_file && !c->urls_eof) {
+		if (strcmp(cfg->urls_file, "-") == 0) {
+			log_warn("the URL list came from stdin and cannot be read again: "
+				 "finishing the URLs already read");
+		} else if (!(c->urls = fopen(cfg->urls_file, "r"))) {
+			log_error("cannot open '%s': %s", cfg->urls_file, strerror(errno));
+			goto fail;
+		} else {
+			uint64_t skip = urls_lines;
+			int ch;
+			while (skip && (ch = getc(c->urls)) != EOF)
+				skip -= ch == '\n';
+			c->urls_total = count_lines(cfg->urls_file);
+		}
+	}
+	log_info("resuming: %llu URLs done, %llu pending, %llu journal lines",
+		 (unsigned long long)c->finished, (unsigned long long)c->fr.queued,
+		 (unsigned long long)lines_read);
+	free(ends);
+	free(line);
+	free(url);
+	return 0;
+fail:
+	free(ends);
+	free(line);
+	free(url);
+	return -1;
+}
+
+/*
+ * One crawl directory, one process: an exclusive lock on DIR/lock, held
+ * until exit (the kernel drops it however the process ends), so a second
+ * run or a --resume cannot write into a crawl that is still going.
+ */
+static int lock_dir(struct coord *c)
+{
+	char path[4096];
+
+	if (mkdir(c->cfg->outdir, 0777) < 0 && errno != EEXIST) {
+		log_error("cannot create '%s': %s", c->cfg->outdir, strerror(errno));
+		c->lock_rc = 1;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/lock", c->cfg->outdir);
+	c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (c->lock_fd < 0) {
+		log_error("cannot open '%s': %s", path, strerror(errno));
+		c->lock_rc = 1;
+		return -1;
+	}
+	if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "shardcrawl: '%s' is in use by another shardcrawl process\n",
+			c->cfg->outdir);
+		c->lock_rc = 2;
+		return -1;
+	}
+	return 0;
+}
+
 static void coord_setup_shards(struct coord *c)
 {
 	const struct crawl_config *cfg = c->cfg;
@@ -921,23 +1247,37 @@ static void run_loop(struct coord *c)
 		low += c->sp[i].nslots;
 	for (;;) {
 		int np = 0, live = 0, rc;
+		uint64_t now = now_ms();
 
 		if (got_signal != signals_seen) {
 			signals_seen = got_signal;
 			if (signals_seen == 1) {
-				log_warn("interrupted: finishing the %llu URLs in flight "
-					 "(interrupt again to stop at once)",
-					 (unsigned long long)total_inflight(c));
+				if (!c->cfg->quiet)
+					fprintf(stderr, "%sshardcrawl: interrupted: finishing the %llu "
+						"URLs in flight for up to %ld s (interrupt again to "
+						"stop at once)\n", c->tty ? "\r\033[K" : "",
+						(unsigned long long)total_inflight(c),
+						c->cfg->drain_timeout);
+				/* stop reading the list, but not as if it had ended:
+				 * --resume goes on from here */
 				if (c->urls && c->urls != stdin)
 					fclose(c->urls);
 				c->urls = NULL;
+				c->drain_deadline = now + (uint64_t)c->cfg->drain_timeout * 1000;
 				close_inputs(c);
 			} else {
-				for (i = 0; i < c->n; i++)
-					if (c->sp[i].state != SP_DONE)
-						kill(c->sp[i].pid, SIGKILL);
-				c->fatal = 1;
+				c->stopped = 1;
+				break;
 			}
+		}
+		if (signals_seen && now >= c->drain_deadline) {
+			c->stopped = 1;    /* the drain took too long */
+			break;
+		}
+		if (now - c->last_flush >= SC_FLUSH_MS) {
+			c->last_flush = now;
+			if (output_flush(&c->out))
+				c->fatal = 1;
 		}
 		if (c->fatal)
 			break;
@@ -969,7 +1309,7 @@ static void run_loop(struct coord *c)
 		if (!live)
 			break;
 		progress(c, 0);
-		rc = poll(pfd, (nfds_t)np, 500);
+		rc = poll(pfd, (nfds_t)np, SC_FLUSH_MS);
 		if (rc < 0 && errno != EINTR) {
 			log_error("poll: %s", strerror(errno));
 			c->fatal = 1;
@@ -993,13 +1333,15 @@ static void run_loop(struct coord *c)
 int coord_run(const struct crawl_config *cfg)
 {
 	struct coord c;
+	struct output_resume res;
 	struct sigaction sa;
 	char *fields;
 	double wall;
-	int i, rc = 0, interrupted;
+	int i, rc = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
+	c.lock_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);
 	c.tty = isatty(STDERR_FILENO);
 	seen_init(&c.seen, 1 << 16);
@@ -1016,16 +1358,41 @@ int coord_run(const struct crawl_config *cfg)
 				 cfg->per_host * 4 : SC_HOST_WINDOW_MIN));
 	buf_init(&c.line, SC_URL_MAX * 4 + 8192);
 	buf_init(&c.batch, SC_FRAME_BODY_MAX);
+	buf_init(&c.jline, SC_URL_MAX * 2 + 64);
 
+	if (lock_dir(&c)) {
+		rc = c.lock_rc;
+		goto out;
+	}
+	if (cfg->resume) {
+		if (resume_scan(&c, &res)) {
+			rc = 1;
+			goto out;
+		}
+		c.resumed_from = c.finished;
+		if (c.fr.queued == 0 && !c.urls) {
+			if (!cfg->quiet)
+				fprintf(stderr, "shardcrawl: the crawl in '%s' is complete "
+					"(%llu pages); nothing to resume\n", cfg->outdir,
+					(unsigned long long)c.finished);
+			goto out;
+		}
+	}
 	fields = warcinfo_fields(cfg);
-	if (output_open(&c.out, cfg->outdir, cfg->warc_max_size, fields)) {
-		log_error("cannot open '%s': %s", c.out.err_path, strerror(errno));
+	if (output_open(&c.out, cfg->outdir, cfg->warc_max_size, fields,
+			cfg->resume ? &res : NULL)) {
+		log_error("cannot open '%s': %s", c.out.err_path, strerror(c.out.err_errno));
 		free(fields);
 		rc = 1;
 		goto out;
 	}
 	free(fields);
-	if (seed_all(&c)) {
+	if (!cfg->resume && settings_save(cfg, cfg->outdir)) {
+		log_error("cannot write '%s/settings': %s", cfg->outdir, strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	if (!cfg->resume && seed_all(&c)) {
 		rc = 1;
 		goto out;
 	}
@@ -1047,7 +1414,6 @@ int coord_run(const struct crawl_config *cfg)
 	}
 	if (!c.fatal)
 		run_loop(&c);
-	interrupted = got_signal > 0;
 
 	for (i = 0; i < c.n; i++) {
 		struct shard_proc *sp = &c.sp[i];
@@ -1059,29 +1425,36 @@ int coord_run(const struct crawl_config *cfg)
 		}
 	}
 	wall = elapsed_s(&c);
-	if (output_close(&c.out)) {
-		log_error("cannot write '%s': %s", c.out.err_path, strerror(errno));
+	if (output_close(&c.out))
 		c.fatal = 1;
-	} else if (c.out.err_path[0]) {
-		log_error("cannot write '%s'", c.out.err_path);
-	}
+	if (c.out.err_path[0])
+		log_error("cannot write '%s': %s", c.out.err_path, strerror(c.out.err_errno));
 	write_stats(&c, wall);
 	if (c.tty && !cfg->quiet)
 		fputs("\r\033[K", stderr);
 	if (!cfg->quiet) {
 		char bytes[32];
+		uint64_t now_done = c.finished - c.resumed_from;
 		human_bytes(c.bytes, bytes, sizeof(bytes));
 		fprintf(stderr, "shardcrawl: %llu pages (%llu ok, %llu failed), %s in %.2f s, "
 			"%.1f pages/s, %d shards -> %s\n",
 			(unsigned long long)c.finished, (unsigned long long)c.ok,
 			(unsigned long long)c.failed, bytes, wall,
-			wall > 0 ? (double)c.finished / wall : 0.0, c.n, cfg->outdir);
-		if (interrupted)
-			fprintf(stderr, "shardcrawl: interrupted; %llu admitted URLs were not crawled\n",
-				(unsigned long long)(c.admitted + c.rejected - c.finished));
+			wall > 0 ? (double)now_done / wall : 0.0, c.n, cfg->outdir);
+	}
+	if (c.fatal || c.stopped || got_signal) {
+		uint64_t left = c.admitted + c.rejected - c.finished;
+		/* always said, even with -q: the user must know the crawl is not done */
+		if (left || !c.urls_eof)
+			fprintf(stderr, "shardcrawl: %s with %llu URLs not crawled; continue "
+				"with: shardcrawl --resume %s\n",
+				c.fatal ? "stopped by an error" : "interrupted",
+				(unsigned long long)left, cfg->outdir);
 	}
 	if (c.fatal)
 		rc = 1;
+	else if (got_signal > 1)
+		rc = 130;
 out:
 	if (c.sp) {
 		for (i = 0; i < c.n; i++)
@@ -1096,5 +1469,8 @@ out:
 	seen_release(&c.scope);
 	buf_release(&c.line);
 	buf_release(&c.batch);
+	buf_release(&c.jline);
+	if (c.lock_fd >= 0)
+		close(c.lock_fd);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "common/url.h"
 #include "crawler/config.h"
 #include "crawler/coord.h"
+#include "crawler/settings.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -30,6 +31,9 @@ static const char usage_text[] =
 "\n"
 "Output\n"
 "  -o, --output DIR         output directory (default ./crawl-out)\n"
+"      --resume DIR         continue the crawl in DIR, with its own settings\n"
+"      --drain-timeout S    after Ctrl-C, wait up to S s for transfers in\n"
+"                           flight (default 10)\n"
 "      --warc-max-size N    start a new WARC file past N bytes (default 1G)\n"
 "      --warc-level N       compression level of WARC records, 1-12\n"
 "                           (default 1: fastest; 6 makes files ~10%% smaller)\n"
@@ -155,18 +159,60 @@ static void push(char ***list, int *n, char *item)
 	(*list)[(*n)++] = item;
 }
 
-static void add_regex(regex_t **list, int *n, const char *opt, const char *re)
+/* Compile the --allow / --deny sources of cfg (after parsing or loading). */
+static void compile_regexes(struct crawl_config *cfg)
 {
 	char msg[256];
-	int rc;
+	int i, rc;
 
-	*list = xrealloc(*list, (size_t)(*n + 1) * sizeof(regex_t));
-	rc = regcomp(&(*list)[*n], re, REG_EXTENDED | REG_NOSUB);
-	if (rc) {
-		regerror(rc, &(*list)[*n], msg, sizeof(msg));
-		die_usage("%s: bad regular expression '%s': %s", opt, re, msg);
+	cfg->allow = xcalloc((size_t)cfg->nallow + 1, sizeof(regex_t));
+	cfg->deny = xcalloc((size_t)cfg->ndeny + 1, sizeof(regex_t));
+	for (i = 0; i < cfg->nallow + cfg->ndeny; i++) {
+		int allow = i < cfg->nallow;
+		regex_t *re = allow ? &cfg->allow[i] : &cfg->deny[i - cfg->nallow];
+		const char *src = allow ? cfg->allow_src[i] : cfg->deny_src[i - cfg->nallow];
+
+		rc = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
+		if (rc) {
+			regerror(rc, re, msg, sizeof(msg));
+			die_usage("%s: bad regular expression '%s': %s",
+				  allow ? "--allow" : "--deny", src, msg);
+		}
 	}
-	(*n)++;
+}
+
+void config_release(struct crawl_config *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->nseeds; i++)
+		free(cfg->seeds[i]);
+	for (i = 0; i < cfg->nheaders; i++)
+		free(cfg->headers[i]);
+	for (i = 0; i < cfg->nresolve; i++)
+		free(cfg->resolve[i]);
+	for (i = 0; i < cfg->nallow; i++) {
+		if (cfg->allow)
+			regfree(&cfg->allow[i]);
+		free(cfg->allow_src[i]);
+	}
+	for (i = 0; i < cfg->ndeny; i++) {
+		if (cfg->deny)
+			regfree(&cfg->deny[i]);
+		free(cfg->deny_src[i]);
+	}
+	free(cfg->seeds);
+	free(cfg->headers);
+	free(cfg->resolve);
+	free(cfg->allow);
+	free(cfg->deny);
+	free(cfg->allow_src);
+	free(cfg->deny_src);
+	free(cfg->outdir);
+	free(cfg->urls_file);
+	free(cfg->user_agent);
+	free(cfg->argv_line);
+	memset(cfg, 0, sizeof(*cfg));
 }
 
 static void check_header(const char *h)
@@ -238,7 +284,7 @@ enum {
 	OPT_VERSION, OPT_NO_FOLLOW, OPT_MAX_REDIRECTS, OPT_NO_ROBOTS,
 	OPT_MAX_CRAWL_DELAY, OPT_DELAY, OPT_RATE, OPT_HOST_RATE, OPT_RETRIES,
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
-	OPT_HOST_FAIL_LIMIT,
+	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT,
 };
 
 static const struct option long_opts[] = {
@@ -278,37 +324,88 @@ static const struct option long_opts[] = {
 	{ "low-speed",       required_argument, NULL, OPT_LOW_SPEED },
 	{ "low-speed-time",  required_argument, NULL, OPT_LOW_SPEED_TIME },
 	{ "host-fail-limit", required_argument, NULL, OPT_HOST_FAIL_LIMIT },
+	{ "resume",          required_argument, NULL, OPT_RESUME },
+	{ "drain-timeout",   required_argument, NULL, OPT_DRAIN_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
+static void config_defaults(struct crawl_config *c)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(c, 0, sizeof(*c));
+	c->outdir = xstrdup("crawl-out");
+	c->shards = ncpu > 0 ? (int)(ncpu < SC_MAX_SHARDS ? ncpu : SC_MAX_SHARDS) : 1;
+	c->concurrency = SC_DEFAULT_CONCURRENCY;
+	c->per_host = SC_DEFAULT_PER_HOST;
+	c->depth = -1;
+	c->scope = SCOPE_HOST;
+	c->user_agent = xstrdup(SC_DEFAULT_USER_AGENT);
+	c->timeout = SC_DEFAULT_TIMEOUT;
+	c->connect_timeout = SC_DEFAULT_CONNECT_TIMEOUT;
+	c->max_size = SC_DEFAULT_MAX_SIZE;
+	c->warc_max_size = SC_DEFAULT_WARC_MAX;
+	c->warc_level = 1;
+	c->robots = 1;
+	c->max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
+	c->max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
+	c->retries = SC_DEFAULT_RETRIES;
+	c->retry_wait_ms = SC_DEFAULT_RETRY_WAIT;
+	c->low_speed = SC_DEFAULT_LOW_SPEED;
+	c->low_speed_time = SC_DEFAULT_LOW_SPEED_TIME;
+	c->max_redirects = SC_DEFAULT_MAX_REDIRECTS;
+	c->host_fail_limit = SC_DEFAULT_HOST_FAIL_LIMIT;
+	c->drain_timeout = SC_DEFAULT_DRAIN;
+}
+
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+}
+
+/* The long names of the stored settings given on this command line. */
+static const char *given[64];
+static int ngiven;
+
+static void mark(const char *key)
+{
+	int i;
+
+	for (i = 0; i < ngiven; i++)
+		if (strcmp(given[i], key) == 0)
+			return;
+	if (ngiven < (int)(sizeof(given) / sizeof(given[0])) - 1)
+		given[ngiven++] = key;
+}
+
+/* --resume DIR: the crawl's own settings, with this run's options on top. */
+static void load_resume(struct crawl_config *cli, struct crawl_config *res)
+{
+	char err[512];
+
+	config_defaults(res);
+	set_str(&res->outdir, cli->outdir);
+	if (settings_load(res, res->outdir, err, sizeof(err)))
+		die_usage("--resume: %s", err);
+	given[ngiven] = NULL;
+	if (settings_conflict(cli, res, given, err, sizeof(err)))
+		die_usage("--resume: %s", err);
+	res->resume = 1;
+	res->shards = cli->shards;
+	res->concurrency = cli->concurrency;
+	res->quiet = cli->quiet;
+	res->verbose = cli->verbose;
+	res->drain_timeout = cli->drain_timeout;
+}
+
 int main(int argc, char **argv)
 {
-	struct crawl_config cfg;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int opt, i, rc;
+	struct crawl_config cfg, res;
+	struct crawl_config *run = &cfg;
+	int opt, i, rc, resume = 0;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.outdir = "crawl-out";
-	cfg.shards = ncpu > 0 ? (int)(ncpu < SC_MAX_SHARDS ? ncpu : SC_MAX_SHARDS) : 1;
-	cfg.concurrency = SC_DEFAULT_CONCURRENCY;
-	cfg.per_host = SC_DEFAULT_PER_HOST;
-	cfg.depth = -1;
-	cfg.scope = SCOPE_HOST;
-	cfg.user_agent = SC_DEFAULT_USER_AGENT;
-	cfg.timeout = SC_DEFAULT_TIMEOUT;
-	cfg.connect_timeout = SC_DEFAULT_CONNECT_TIMEOUT;
-	cfg.max_size = SC_DEFAULT_MAX_SIZE;
-	cfg.warc_max_size = SC_DEFAULT_WARC_MAX;
-	cfg.warc_level = 1;
-	cfg.robots = 1;
-	cfg.max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
-	cfg.max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
-	cfg.retries = SC_DEFAULT_RETRIES;
-	cfg.retry_wait_ms = SC_DEFAULT_RETRY_WAIT;
-	cfg.low_speed = SC_DEFAULT_LOW_SPEED;
-	cfg.low_speed_time = SC_DEFAULT_LOW_SPEED_TIME;
-	cfg.max_redirects = SC_DEFAULT_MAX_REDIRECTS;
-	cfg.host_fail_limit = SC_DEFAULT_HOST_FAIL_LIMIT;
+	config_defaults(&cfg);
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:j:c:kqvh", long_opts, NULL)) != -1) {
@@ -316,7 +413,7 @@ int main(int argc, char **argv)
 		case 'o':
 			if (!*optarg)
 				die_usage("-o: empty directory name");
-			cfg.outdir = optarg;
+			set_str(&cfg.outdir, optarg);
 			break;
 		case 'j':
 			cfg.shards = (int)parse_long("-j", optarg, 1, SC_MAX_SHARDS);
@@ -324,16 +421,29 @@ int main(int argc, char **argv)
 		case 'c':
 			cfg.concurrency = (int)parse_long("-c", optarg, 1, 100000);
 			break;
+		case OPT_RESUME:
+			if (!*optarg)
+				die_usage("--resume: empty directory name");
+			set_str(&cfg.outdir, optarg);
+			resume = 1;
+			break;
+		case OPT_DRAIN_TIMEOUT:
+			cfg.drain_timeout = parse_long("--drain-timeout", optarg, 0, 86400);
+			break;
 		case OPT_PER_HOST:
+			mark("per-host");
 			cfg.per_host = (int)parse_long("--per-host", optarg, 1, 1000);
 			break;
 		case OPT_DEPTH:
+			mark("depth");
 			cfg.depth = parse_long("--depth", optarg, 0, INT_MAX);
 			break;
 		case OPT_MAX_PAGES:
+			mark("max-pages");
 			cfg.max_pages = (uint64_t)parse_long("--max-pages", optarg, 1, LONG_MAX);
 			break;
 		case OPT_SCOPE:
+			mark("scope");
 			if (strcmp(optarg, "host") == 0)
 				cfg.scope = SCOPE_HOST;
 			else if (strcmp(optarg, "domain") == 0)
@@ -344,88 +454,113 @@ int main(int argc, char **argv)
 				die_usage("--scope: expected host, domain or any, got '%s'", optarg);
 			break;
 		case OPT_ALLOW:
-			add_regex(&cfg.allow, &cfg.nallow, "--allow", optarg);
+			mark("allow");
+			push(&cfg.allow_src, &cfg.nallow, xstrdup(optarg));
 			break;
 		case OPT_DENY:
-			add_regex(&cfg.deny, &cfg.ndeny, "--deny", optarg);
+			mark("deny");
+			push(&cfg.deny_src, &cfg.ndeny, xstrdup(optarg));
 			break;
 		case OPT_URLS:
+			mark("urls");
 			if (!*optarg)
 				die_usage("--urls: empty file name");
-			cfg.urls_file = optarg;
+			set_str(&cfg.urls_file, optarg);
 			break;
 		case OPT_UA:
+			mark("user-agent");
 			if (strpbrk(optarg, "\r\n"))
 				die_usage("--user-agent: line breaks are not allowed");
-			cfg.user_agent = optarg;
+			set_str(&cfg.user_agent, optarg);
 			break;
 		case OPT_HEADER:
+			mark("header");
 			check_header(optarg);
 			if (cfg.nheaders >= SC_HEADERS_USER_MAX)
 				die_usage("--header: at most %d headers", SC_HEADERS_USER_MAX);
-			push(&cfg.headers, &cfg.nheaders, optarg);
+			push(&cfg.headers, &cfg.nheaders, xstrdup(optarg));
 			break;
 		case OPT_RESOLVE:
+			mark("resolve");
 			check_resolve(optarg);
-			push(&cfg.resolve, &cfg.nresolve, optarg);
+			push(&cfg.resolve, &cfg.nresolve, xstrdup(optarg));
 			break;
 		case OPT_TIMEOUT:
+			mark("timeout");
 			cfg.timeout = parse_long("--timeout", optarg, 1, 86400);
 			break;
 		case OPT_CONNECT_TIMEOUT:
+			mark("connect-timeout");
 			cfg.connect_timeout = parse_long("--connect-timeout", optarg, 1, 3600);
 			break;
 		case OPT_MAX_SIZE:
+			mark("max-size");
 			cfg.max_size = parse_size("--max-size", optarg, 1);
 			if (cfg.max_size > SC_FRAME_BLOB_MAX / 2)
 				die_usage("--max-size: at most %u bytes", SC_FRAME_BLOB_MAX / 2);
 			break;
 		case OPT_WARC_MAX:
+			mark("warc-max-size");
 			cfg.warc_max_size = parse_size("--warc-max-size", optarg, 4096);
 			break;
 		case OPT_WARC_LEVEL:
+			mark("warc-level");
 			cfg.warc_level = (int)parse_long("--warc-level", optarg, 1, 12);
 			break;
 		case 'k':
+			mark("insecure");
 			cfg.insecure = 1;
 			break;
 		case OPT_NO_FOLLOW:
+			mark("depth");
 			cfg.depth = 0;
 			break;
 		case OPT_MAX_REDIRECTS:
+			mark("max-redirects");
 			cfg.max_redirects = (int)parse_long("--max-redirects", optarg, 0, 1000);
 			break;
 		case OPT_NO_ROBOTS:
+			mark("robots");
 			cfg.robots = 0;
 			break;
 		case OPT_MAX_CRAWL_DELAY:
+			mark("max-crawl-delay");
 			cfg.max_crawl_delay = parse_long("--max-crawl-delay", optarg, 0, 86400);
 			break;
 		case OPT_DELAY:
+			mark("delay");
 			cfg.delay_ms = parse_long("--delay", optarg, 0, 86400000);
 			break;
 		case OPT_RATE:
+			mark("rate");
 			cfg.rate = parse_rate("--rate", optarg);
 			break;
 		case OPT_HOST_RATE:
+			mark("host-rate");
 			cfg.host_rate = parse_rate("--host-rate", optarg);
 			break;
 		case OPT_RETRIES:
+			mark("retries");
 			cfg.retries = (int)parse_long("--retries", optarg, 0, 100);
 			break;
 		case OPT_RETRY_WAIT:
+			mark("retry-wait");
 			cfg.retry_wait_ms = parse_long("--retry-wait", optarg, 1, 3600000);
 			break;
 		case OPT_MAX_RETRY_AFTER:
+			mark("max-retry-after");
 			cfg.max_retry_after = parse_long("--max-retry-after", optarg, 0, 86400);
 			break;
 		case OPT_LOW_SPEED:
+			mark("low-speed");
 			cfg.low_speed = parse_long("--low-speed", optarg, 0, 1L << 30);
 			break;
 		case OPT_LOW_SPEED_TIME:
+			mark("low-speed-time");
 			cfg.low_speed_time = parse_long("--low-speed-time", optarg, 1, 86400);
 			break;
 		case OPT_HOST_FAIL_LIMIT:
+			mark("host-fail-limit");
 			cfg.host_fail_limit = (int)parse_long("--host-fail-limit", optarg, 1, 1000000);
 			break;
 		case 'q':
@@ -452,6 +587,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "shardcrawl: cannot initialise libcurl\n");
 		return 1;
 	}
+	if (resume && optind < argc)
+		die_usage("--resume takes no URLs: the crawl has its own");
 	for (i = optind; i < argc; i++) {
 		char *norm = NULL;
 
@@ -460,28 +597,30 @@ int main(int argc, char **argv)
 			die_usage("bad seed URL '%s': %s", argv[i], sc_strerror(rc));
 		push(&cfg.seeds, &cfg.nseeds, norm);
 	}
-	if (!cfg.nseeds && !cfg.urls_file)
+	if (resume) {
+		load_resume(&cfg, &res);
+		run = &res;
+	} else if (!cfg.nseeds && !cfg.urls_file) {
 		die_usage("no seed URLs: give URLs or --urls FILE");
-	if (cfg.concurrency < cfg.shards)
-		cfg.shards = cfg.concurrency;
-	raise_nofile(cfg.concurrency);
-	cfg.argv_line = join_argv(argc, argv);
-	log_init("coord", cfg.verbose ? LOG_DEBUG : LOG_WARN);
+	} else {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/settings", cfg.outdir);
+		if (access(path, F_OK) == 0)
+			die_usage("'%s' holds a crawl already: continue it with --resume %s, "
+				  "or choose another -o", cfg.outdir, cfg.outdir);
+	}
+	compile_regexes(run);
+	if (run->concurrency < run->shards)
+		run->shards = run->concurrency;
+	raise_nofile(run->concurrency);
+	run->argv_line = join_argv(argc, argv);
+	log_init("coord", run->verbose ? LOG_DEBUG : LOG_WARN);
 
-	rc = coord_run(&cfg);
+	rc = coord_run(run);
 
-	for (i = 0; i < cfg.nseeds; i++)
-		free(cfg.seeds[i]);
-	free(cfg.seeds);
-	free(cfg.headers);
-	free(cfg.resolve);
-	for (i = 0; i < cfg.nallow; i++)
-		regfree(&cfg.allow[i]);
-	for (i = 0; i < cfg.ndeny; i++)
-		regfree(&cfg.deny[i]);
-	free(cfg.allow);
-	free(cfg.deny);
-	free(cfg.argv_line);
+	if (resume)
+		config_release(&res);
+	config_release(&cfg);
 	curl_global_cleanup();
 	return rc;
 }

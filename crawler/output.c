@@ -4,124 +4,226 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#define OUT_BUFSZ (1u << 20)
+/* Buffered lines are written once this much has gathered. */
+#define OUT_BUF_FLUSH (256u << 10)
 
 static int fail(struct output *o, const char *name)
 {
 	int e = errno;
 
-	snprintf(o->err_path, sizeof(o->err_path), "%s/%s", o->dir, name);
+	if (!o->err_path[0]) {
+		snprintf(o->err_path, sizeof(o->err_path), "%s/%s", o->dir, name);
+		o->err_errno = e;
+	}
 	errno = e;
 	return SC_EIO;
 }
 
-static FILE *open_in_dir(struct output *o, const char *name, const char *mode)
+static int open_in_dir(struct output *o, const char *name, int flags)
 {
 	char path[4096];
-	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/%s", o->dir, name);
-	fp = fopen(path, mode);
-	if (fp)
-		setvbuf(fp, NULL, _IOFBF, OUT_BUFSZ);
-	return fp;
+	return open(path, flags | O_CLOEXEC, 0666);
+}
+
+/* write(2) all of it; 0 or -1 with errno set. */
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t k = write(fd, c, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
 }
 
 static int warc_close(struct output *o)
 {
 	int rc = 0;
 
-	if (o->warc && fclose(o->warc) != 0)
+	if (o->warc_fd >= 0 && close(o->warc_fd) != 0)
 		rc = fail(o, o->warc_name);
-	o->warc = NULL;
+	o->warc_fd = -1;
 	return rc;
 }
 
-static int warc_next(struct output *o)
+static void warc_name(struct output *o)
+{
+	snprintf(o->warc_name, sizeof(o->warc_name), "crawl-%05u.warc.gz", o->warc_seq);
+}
+
+/* Start WARC file number warc_seq: create it with its warcinfo record. */
+static int warc_start(struct output *o)
 {
 	if (warc_close(o))
 		return SC_EIO;
-	if (o->warc_name[0])
-		o->warc_seq++;
-	snprintf(o->warc_name, sizeof(o->warc_name), "crawl-%05u.warc.gz", o->warc_seq);
-	o->warc = open_in_dir(o, o->warc_name, "wb");
-	if (!o->warc)
+	warc_name(o);
+	o->warc_fd = open_in_dir(o, o->warc_name, O_WRONLY | O_CREAT | O_TRUNC);
+	if (o->warc_fd < 0)
 		return fail(o, o->warc_name);
 	buf_reset(&o->tmp);
 	if (warc_info_record(&o->w, &o->tmp, o->warc_name, o->info_fields))
 		return SC_ETOOBIG;
-	if (fwrite(o->tmp.data, 1, o->tmp.len, o->warc) != o->tmp.len)
+	if (write_all(o->warc_fd, o->tmp.data, o->tmp.len))
 		return fail(o, o->warc_name);
 	o->warc_off = o->info_len = o->tmp.len;
 	return 0;
 }
 
+/* Open an existing file for appending after cutting it to len. */
+static int reopen(struct output *o, const char *name, uint64_t len)
+{
+	int fd = open_in_dir(o, name, O_WRONLY | O_CREAT);
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)len) != 0 || lseek(fd, (off_t)len, SEEK_SET) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int output_open(struct output *o, const char *dir, uint64_t warc_max,
-		const char *fields)
+		const char *fields, const struct output_resume *res)
 {
 	memset(o, 0, sizeof(*o));
+	o->warc_fd = o->pages_fd = o->journal_fd = -1;
 	o->dir = xstrdup(dir);
 	o->warc_max = warc_max;
 	o->info_fields = xstrdup(fields);
 	warc_writer_init(&o->w, 6);
 	buf_init(&o->tmp, 1u << 20);
+	buf_init(&o->pages, (size_t)64 << 20);
+	buf_init(&o->journal, (size_t)64 << 20);
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return fail(o, ".");
-	o->pages = open_in_dir(o, "pages.jsonl", "w");
-	if (!o->pages)
+	if (!res) {
+		o->pages_fd = open_in_dir(o, "pages.jsonl", O_WRONLY | O_CREAT | O_TRUNC);
+		if (o->pages_fd < 0)
+			return fail(o, "pages.jsonl");
+		o->journal_fd = open_in_dir(o, "journal", O_WRONLY | O_CREAT | O_TRUNC);
+		if (o->journal_fd < 0)
+			return fail(o, "journal");
+		return warc_start(o);
+	}
+	o->pages_fd = reopen(o, "pages.jsonl", res->pages_len);
+	if (o->pages_fd < 0)
 		return fail(o, "pages.jsonl");
-	return warc_next(o);
+	o->journal_fd = reopen(o, "journal", res->journal_len);
+	if (o->journal_fd < 0)
+		return fail(o, "journal");
+	o->warc_seq = res->warc_seq;
+	warc_name(o);
+	if (res->warc_off == 0)
+		return warc_start(o);   /* the file was lost or empty: begin it again */
+	o->warc_fd = reopen(o, o->warc_name, res->warc_off);
+	if (o->warc_fd < 0)
+		return fail(o, o->warc_name);
+	o->warc_off = res->warc_off;
+	o->info_len = res->info_len;
+	return 0;
 }
 
 int output_records(struct output *o, const void *p, size_t len,
 		   const char **name, uint64_t *offset)
 {
 	/* rotate unless the file holds nothing but its warcinfo yet */
-	if (o->warc_off + len > o->warc_max && o->warc_off > o->info_len &&
-	    warc_next(o))
-		return SC_EIO;
-	if (len && fwrite(p, 1, len, o->warc) != len)
+	if (o->warc_off + len > o->warc_max && o->warc_off > o->info_len) {
+		o->warc_seq++;
+		if (warc_start(o))
+			return SC_EIO;
+	}
+	if (len && write_all(o->warc_fd, p, len)) {
+		/* a short write leaves a cut record: the resume removes it */
 		return fail(o, o->warc_name);
+	}
 	*name = o->warc_name;
 	*offset = o->warc_off;
 	o->warc_off += len;
 	return 0;
 }
 
-int output_page(struct output *o, const char *line, size_t len)
+static int flush_buf(struct output *o, int fd, struct buf *b, const char *name)
 {
-	if (fwrite(line, 1, len, o->pages) != len)
-		return fail(o, "pages.jsonl");
+	if (!b->len)
+		return 0;
+	if (write_all(fd, b->data, b->len))
+		return fail(o, name);
+	buf_reset(b);
 	return 0;
 }
 
 int output_flush(struct output *o)
 {
-	if (o->warc && fflush(o->warc) != 0)
-		return fail(o, o->warc_name);
-	if (o->pages && fflush(o->pages) != 0)
-		return fail(o, "pages.jsonl");
+	if (o->journal_fd >= 0 && flush_buf(o, o->journal_fd, &o->journal, "journal"))
+		return SC_EIO;
+	if (o->pages_fd >= 0 && flush_buf(o, o->pages_fd, &o->pages, "pages.jsonl"))
+		return SC_EIO;
+	return 0;
+}
+
+int output_page(struct output *o, const char *line, size_t len)
+{
+	if (buf_append(&o->pages, line, len))
+		return SC_EIO;
+	if (o->pages.len >= OUT_BUF_FLUSH)
+		return output_flush(o);
+	return 0;
+}
+
+int output_journal(struct output *o, const char *line, size_t len)
+{
+	if (buf_append(&o->journal, line, len))
+		return SC_EIO;
+	/* journal lines may run ahead of pages lines, never behind */
+	if (o->journal.len >= OUT_BUF_FLUSH)
+		return flush_buf(o, o->journal_fd, &o->journal, "journal");
 	return 0;
 }
 
 int output_close(struct output *o)
 {
-	int rc = warc_close(o);
+	int rc = 0;
 
-	if (o->pages && fclose(o->pages) != 0 && !rc)
+	if (!o->dir)
+		return 0;
+	if (output_flush(o))
+		rc = SC_EIO;
+	if (warc_close(o))
+		rc = SC_EIO;
+	if (o->pages_fd >= 0 && close(o->pages_fd) != 0 && !rc)
 		rc = fail(o, "pages.jsonl");
-	o->pages = NULL;
-	if (o->dir) {
-		warc_writer_release(&o->w);
-		buf_release(&o->tmp);
-		free(o->info_fields);
-		free(o->dir);
-		o->info_fields = NULL;
-		o->dir = NULL;
-	}
+	if (o->journal_fd >= 0 && close(o->journal_fd) != 0 && !rc)
+		rc = fail(o, "journal");
+	o->pages_fd = o->journal_fd = -1;
+	warc_writer_release(&o->w);
+	buf_release(&o->tmp);
+	buf_release(&o->pages);
+	buf_release(&o->journal);
+	free(o->info_fields);
+	free(o->dir);
+	o->info_fields = NULL;
+	o->dir = NULL;
 	return rc;
 }

@@ -58,7 +58,7 @@ rm -rf "$d"
 echo "warc-check-selftest: $sp passed, $sf failed"
 add "x: $sp passed, $sf failed"
 
-for suite in e2e e2e-polite; do
+for suite in e2e e2e-polite e2e-resume; do
 	echo "== $suite"
 	out=$(bash "tests/$suite.sh" "$BUILD" 2>&1)
 	echo "$out"

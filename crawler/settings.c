@@ -1,0 +1,323 @@
+#include "crawler/settings.h"
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/limits.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum st_type { ST_STR, ST_LONG, ST_INT, ST_U64, ST_DOUBLE, ST_BOOL, ST_SCOPE, ST_LIST };
+
+struct st_field {
+	const char *key;
+	enum st_type type;
+	size_t off;             /* of the value (a list: of its char **) */
+	size_t count_off;       /* a list: of its int count */
+};
+
+#define S(k, t, f)  { k, t, offsetof(struct crawl_config, f), 0 }
+#define L(k, f, n)  { k, ST_LIST, offsetof(struct crawl_config, f), \
+		      offsetof(struct crawl_config, n) }
+
+/* Every setting that defines the crawl; the one list save, load and the
+ * --resume conflict check all use. */
+static const struct st_field fields[] = {
+	S("per-host", ST_INT, per_host),
+	S("depth", ST_LONG, depth),
+	S("max-pages", ST_U64, max_pages),
+	S("scope", ST_SCOPE, scope),
+	S("urls", ST_STR, urls_file),
+	S("user-agent", ST_STR, user_agent),
+	S("timeout", ST_LONG, timeout),
+	S("connect-timeout", ST_LONG, connect_timeout),
+	S("max-size", ST_U64, max_size),
+	S("warc-max-size", ST_U64, warc_max_size),
+	S("warc-level", ST_INT, warc_level),
+	S("insecure", ST_BOOL, insecure),
+	S("robots", ST_BOOL, robots),
+	S("max-crawl-delay", ST_LONG, max_crawl_delay),
+	S("delay", ST_LONG, delay_ms),
+	S("rate", ST_DOUBLE, rate),
+	S("host-rate", ST_DOUBLE, host_rate),
+	S("max-retry-after", ST_LONG, max_retry_after),
+	S("retries", ST_INT, retries),
+	S("retry-wait", ST_LONG, retry_wait_ms),
+	S("low-speed", ST_LONG, low_speed),
+	S("low-speed-time", ST_LONG, low_speed_time),
+	S("max-redirects", ST_INT, max_redirects),
+	S("host-fail-limit", ST_INT, host_fail_limit),
+	L("seed", seeds, nseeds),
+	L("allow", allow_src, nallow),
+	L("deny", deny_src, ndeny),
+	L("header", headers, nheaders),
+	L("resolve", resolve, nresolve),
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static const char *const scope_names[] = { "host", "domain", "any" };
+
+#define AT(cfg, f, type) (*(type *)((char *)(cfg) + (f)->off))
+#define CAT(cfg, f, type) (*(type const *)((const char *)(cfg) + (f)->off))
+
+/* The value of a scalar setting as text. */
+static void format_value(const struct crawl_config *cfg, const struct st_field *f,
+			 char *out, size_t n)
+{
+	const char *s;
+
+	switch (f->type) {
+	case ST_STR:
+		s = CAT(cfg, f, char *);
+		snprintf(out, n, "%s", s ? s : "");
+		break;
+	case ST_LONG:
+		snprintf(out, n, "%ld", CAT(cfg, f, long));
+		break;
+	case ST_INT:
+	case ST_BOOL:
+		snprintf(out, n, "%d", CAT(cfg, f, int));
+		break;
+	case ST_U64:
+		snprintf(out, n, "%llu", (unsigned long long)CAT(cfg, f, uint64_t));
+		break;
+	case ST_DOUBLE:
+		snprintf(out, n, "%.17g", CAT(cfg, f, double));
+		break;
+	case ST_SCOPE:
+		snprintf(out, n, "%s", scope_names[CAT(cfg, f, enum scope)]);
+		break;
+	case ST_LIST:
+		out[0] = '\0';
+		break;
+	}
+}
+
+static void put_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			buf_puts(b, "\\\\");
+		else if (*s == '\t')
+			buf_puts(b, "\\t");
+		else if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+int settings_save(const struct crawl_config *cfg, const char *dir)
+{
+	char path[4096], tmp[4096], val[512];
+	struct buf b;
+	size_t i;
+	int k, rc = 0;
+	FILE *fp;
+
+	buf_init(&b, 64u << 20);
+	buf_puts(&b, "# shardcrawl settings: --resume continues the crawl with these\n");
+	for (i = 0; i < NFIELDS; i++) {
+		const struct st_field *f = &fields[i];
+
+		if (f->type == ST_LIST) {
+			char **list = CAT(cfg, f, char **);
+			int n = *(const int *)((const char *)cfg + f->count_off);
+			for (k = 0; k < n; k++) {
+				buf_printf(&b, "%s\t", f->key);
+				put_escaped(&b, list[k]);
+				buf_putc(&b, '\n');
+			}
+			continue;
+		}
+		if (f->type == ST_STR && !CAT(cfg, f, char *))
+			continue;
+		format_value(cfg, f, val, sizeof(val));
+		buf_printf(&b, "%s\t", f->key);
+		put_escaped(&b, val);
+		buf_putc(&b, '\n');
+	}
+	snprintf(path, sizeof(path), "%s/settings", dir);
+	snprintf(tmp, sizeof(tmp), "%s/settings.tmp", dir);
+	fp = fopen(tmp, "w");
+	if (!fp || fwrite(b.data, 1, b.len, fp) != b.len || fclose(fp) != 0 ||
+	    rename(tmp, path) != 0)
+		rc = SC_EIO;
+	buf_release(&b);
+	return rc;
+}
+
+/* Undo put_escaped() in place. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*d++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+}
+
+static int parse_value(struct crawl_config *cfg, const struct st_field *f, const char *v)
+{
+	char *end;
+	int i;
+
+	errno = 0;
+	switch (f->type) {
+	case ST_STR:
+		free(AT(cfg, f, char *));
+		AT(cfg, f, char *) = xstrdup(v);
+		return 0;
+	case ST_LONG:
+		AT(cfg, f, long) = strtol(v, &end, 10);
+		break;
+	case ST_INT:
+	case ST_BOOL:
+		AT(cfg, f, int) = (int)strtol(v, &end, 10);
+		break;
+	case ST_U64:
+		AT(cfg, f, uint64_t) = strtoull(v, &end, 10);
+		break;
+	case ST_DOUBLE:
+		AT(cfg, f, double) = strtod(v, &end);
+		break;
+	case ST_SCOPE:
+		for (i = 0; i < 3; i++)
+			if (strcmp(v, scope_names[i]) == 0)
+				AT(cfg, f, enum scope) = (enum scope)i;
+		return 0;
+	case ST_LIST: {
+		char ***list = &AT(cfg, f, char **);
+		int *n = (int *)((char *)cfg + f->count_off);
+		*list = xrealloc(*list, (size_t)(*n + 1) * sizeof(char *));
+		(*list)[(*n)++] = xstrdup(v);
+		return 0;
+	}
+	}
+	return errno || *end ? -1 : 0;
+}
+
+static void clear_lists(struct crawl_config *cfg)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < NFIELDS; i++) {
+		const struct st_field *f = &fields[i];
+		char ***list;
+		int *n;
+
+		if (f->type != ST_LIST)
+			continue;
+		list = &AT(cfg, f, char **);
+		n = (int *)((char *)cfg + f->count_off);
+		for (k = 0; k < *n; k++)
+			free((*list)[k]);
+		free(*list);
+		*list = NULL;
+		*n = 0;
+	}
+}
+
+int settings_load(struct crawl_config *cfg, const char *dir, char *err, size_t n)
+{
+	char path[4096], line[SC_SETTINGS_LINE_MAX];
+	FILE *fp;
+	int lineno = 0;
+
+	snprintf(path, sizeof(path), "%s/settings", dir);
+	fp = fopen(path, "r");
+	if (!fp) {
+		snprintf(err, n, "cannot read '%s': %s", path, strerror(errno));
+		return SC_EIO;
+	}
+	clear_lists(cfg);
+	while (fgets(line, sizeof(line), fp)) {
+		char *tab, *nl = strchr(line, '\n');
+		size_t i;
+
+		lineno++;
+		if (!nl) {
+			snprintf(err, n, "'%s' line %d is too long", path, lineno);
+			fclose(fp);
+			return SC_EINVAL;
+		}
+		*nl = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		tab = strchr(line, '\t');
+		if (!tab)
+			goto bad;
+		*tab = '\0';
+		unescape(tab + 1);
+		for (i = 0; i < NFIELDS; i++)
+			if (strcmp(fields[i].key, line) == 0)
+				break;
+		if (i == NFIELDS || parse_value(cfg, &fields[i], tab + 1))
+			goto bad;
+	}
+	fclose(fp);
+	return 0;
+bad:
+	snprintf(err, n, "'%s' line %d is not a setting", path, lineno);
+	fclose(fp);
+	return SC_EINVAL;
+}
+
+int settings_is_stored(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			return 1;
+	return 0;
+}
+
+int settings_conflict(const struct crawl_config *cli, const struct crawl_config *stored,
+		      const char *const *keys, char *err, size_t n)
+{
+	char a[512], b[512];
+
+	for (; *keys; keys++) {
+		const struct st_field *f = NULL;
+		size_t i;
+		int k, same = 1;
+
+		for (i = 0; i < NFIELDS; i++)
+			if (strcmp(fields[i].key, *keys) == 0)
+				f = &fields[i];
+		if (!f)
+			continue;
+		if (f->type == ST_LIST) {
+			char **la = CAT(cli, f, char **), **lb = CAT(stored, f, char **);
+			int na = *(const int *)((const char *)cli + f->count_off);
+			int nb = *(const int *)((const char *)stored + f->count_off);
+			same = na == nb;
+			for (k = 0; same && k < na; k++)
+				same = strcmp(la[k], lb[k]) == 0;
+			if (!same) {
+				snprintf(err, n, "--%s: differs from the crawl's own setting", f->key);
+				return -1;
+			}
+			continue;
+		}
+		format_value(cli, f, a, sizeof(a));
+		format_value(stored, f, b, sizeof(b));
+		if (strcmp(a, b) != 0) {
+			snprintf(err, n, "--%s: '%s' differs from the crawl's '%s'",
+				 f->key, a, b);
+			return -1;
+		}
+	}
+	return 0;
+}
