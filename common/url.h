@@ -41,9 +41,11 @@
  * relative resolution (RFC 3986 section 5) and dot-segment removal are
  * libcurl's; this module adds the normalization steps on top.  One
  * exception, made for speed and checked against libcurl in the tests: a
- * reference made only of unreserved characters and '/' (no dot segment,
- * no "//" start), with an optional query of the same plus '=' and '&' and
- * an optional fragment, is joined to the base by string concatenation,
+ * reference whose path is made only of unreserved characters and '/' (no
+ * dot segment), with an optional query of the same plus '=' and '&' and an
+ * optional fragment, and which is either relative ("a/b", "/a/b") or an
+ * absolute http(s) URL already in normal form (lowercase host or dotted
+ * quad, no default port), is joined to the base by string concatenation,
  * which is all RFC 3986 resolution amounts to for it.  It saves ~10
  * allocations a link, most of link extraction's cost.
  */

@@ -393,6 +393,53 @@ static void test_fast_path(void)
 	}
 	CHECK_INT(differ, 0);
 	CHECK(agree == 100000);
+
+	/* absolute references: every combination of the scheme, host and port
+	 * spellings that libcurl normalizes (or not), with sample paths */
+	{
+		static const char *const schemes[] = { "http://", "https://", "HTTP://", "http:/" };
+		static const char *const hosts[] = {
+			"a.test", "127.0.0.7", "0x7f", "127.1", "1.2.3.4x", "A.test",
+			"a..b", "-a.test", "a.test.", "b-c.d9", "256.1.1.1", "01.2.3.4",
+			"1.2.3.4", "9", "x-", "u@a.test", "[::1]", "a_b.test",
+		};
+		static const char *const ports[] = {
+			"", ":80", ":443", ":8080", ":0", ":65535", ":65536", ":08080", ":",
+		};
+		static const char *const paths[] = {
+			"/", "/p6.html", "", "/a/./b", "/a/../b", "/x?y=1&z", "/x?",
+			"/x#f", "/%41", "/a b", "?q", "/A~_-.z/",
+		};
+		struct url_base b;
+		size_t si, hi, pi, qi;
+		int bad = 0, n = 0;
+
+		url_base_init(&b);
+		url_base_set(&b, "http://base.test/dir/page.html");
+		for (si = 0; si < 4; si++)
+			for (hi = 0; hi < sizeof(hosts) / sizeof(hosts[0]); hi++)
+				for (pi = 0; pi < sizeof(ports) / sizeof(ports[0]); pi++)
+					for (qi = 0; qi < sizeof(paths) / sizeof(paths[0]); qi++) {
+			char abs[128], *x = NULL, *y = NULL;
+			int rx, ry;
+
+			snprintf(abs, sizeof(abs), "%s%s%s%s", schemes[si], hosts[hi],
+				 ports[pi], paths[qi]);
+			rx = url_base_resolve(&b, abs, &x);
+			ry = url_base_resolve_curl(&b, abs, &y);
+			n++;
+			if (rx != ry || (x && y && strcmp(x, y)) || (!x != !y)) {
+				if (bad++ < 10)
+					fprintf(stderr, "ref '%s': fast %d '%s', curl %d '%s'\n",
+						abs, rx, x ? x : "", ry, y ? y : "");
+			}
+			free(x);
+			free(y);
+		}
+		url_base_release(&b);
+		CHECK_INT(bad, 0);
+		CHECK_INT(n, 4 * 18 * 9 * 12);
+	}
 }
 
 int main(int argc, char **argv)
