@@ -48,6 +48,9 @@
 #define SC_DEFAULT_LOW_SPEED_TIME 30        /* ... for this long (s) aborts a transfer */
 #define SC_DEFAULT_MAX_REDIRECTS 10         /* hops in one redirect chain */
 #define SC_DEFAULT_HOST_FAIL_LIMIT 5        /* consecutive connect failures: host given up */
+#define SC_DEFAULT_MAX_URL_LENGTH 2048      /* links longer than this are refused */
+#define SC_DEFAULT_MAX_REPEATS 3            /* a path segment more often: refused */
+#define SC_TRAP_SEGMENTS      128           /* path segments looked at for repeats */
 #define SC_MAX_SHARDS         256           /* -j */
 #define SC_SETTINGS_LINE_MAX  (64u << 10)   /* one line of a crawl's settings file */
 #define SC_DEFAULT_DRAIN      10            /* s to finish transfers after Ctrl-C */

@@ -55,6 +55,9 @@ struct crawl_config {
 	long low_speed_time;
 	int max_redirects;
 	int host_fail_limit;
+	long max_url_length;    /* spider-trap guards; 0: off */
+	int max_repeats;
+	uint64_t host_quota;
 	int quiet;
 	int verbose;
 	char *argv_line;        /* the command line, for warcinfo */

@@ -96,6 +96,7 @@ struct coord {
 
 	uint64_t admitted, finished, ok, failed, bytes;
 	uint64_t rejected;       /* --urls lines that were not URLs */
+	uint64_t trap_refused;   /* links refused by the spider-trap guards */
 	uint64_t status_class[6];
 	struct error_kind errors[ERROR_KINDS_MAX];
 	int nerrors;
@@ -187,6 +188,60 @@ static int in_scope(const struct coord *c, const char *url)
 	return 0;
 }
 
+/* Does a path segment occur more than max times in the URL's path? */
+static int too_many_repeats(const char *url, int max)
+{
+	const char *p = strstr(url, "://"), *seg[SC_TRAP_SEGMENTS];
+	size_t len[SC_TRAP_SEGMENTS];
+	int n = 0, i, j;
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	while (p && *p == '/' && n < SC_TRAP_SEGMENTS) {
+		size_t k = strcspn(p + 1, "/?");
+		if (k) {
+			seg[n] = p + 1;
+			len[n++] = k;
+		}
+		p += 1 + k;
+	}
+	for (i = 0; i < n; i++) {
+		int same = 1;
+		for (j = i + 1; j < n; j++)
+			same += len[j] == len[i] && memcmp(seg[j], seg[i], len[i]) == 0;
+		if (same > max)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Spider-trap guards, for links (never seeds): a URL longer than
+ * --max-url-length, a path repeating a segment more than --max-repeats
+ * times (/a/b/a/b/a/b/..., calendars that nest), a host past its
+ * --host-quota of URLs.  Refused links are counted, not recorded: an
+ * endless trap would otherwise grow pages.jsonl without end.
+ */
+static int trapped(struct coord *c, const char *url, const char *key)
+{
+	const struct crawl_config *cfg = c->cfg;
+
+	if (cfg->max_url_length && strlen(url) > (size_t)cfg->max_url_length) {
+		c->trap_refused++;
+		return 1;
+	}
+	if (cfg->max_repeats && too_many_repeats(url, cfg->max_repeats)) {
+		c->trap_refused++;
+		return 1;
+	}
+	if (cfg->host_quota && frontier_admitted(&c->fr, key) >= cfg->host_quota) {
+		if (c->trap_refused++ == 0 || log_level >= LOG_INFO)
+			log_warn("host '%s' reached its quota of %llu URLs", key,
+				 (unsigned long long)cfg->host_quota);
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Offer a normalized URL to the crawl: it is queued if it passes the page
  * limit, depth, scope and filters and was never seen.  Seeds skip scope and
@@ -207,8 +262,12 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 		return 0;
 	if (url_host_key(url, key, sizeof(key)) < 0)
 		return 0;
+	if (!seed && trapped(c, url, key))
+		return 0;
 	if (!seen_add(&c->seen, seen_hash(url, strlen(url))))
 		return 0;
+	if (cfg->host_quota)
+		frontier_count(&c->fr, key);
 	frontier_push(&c->fr, url, key, depth, redirects, referrer);
 	c->admitted++;
 	if (journal_admit(&c->jline, url, depth, redirects,
@@ -437,10 +496,11 @@ static int shard_spawn(struct coord *c, struct shard_proc *sp)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() == 1)
 			_exit(1);
-		/* Ctrl-C reaches the whole process group: the coordinator
-		 * decides how the shards stop, so they ignore it */
+		/* Ctrl-C, or a SIGTERM to the process group (timeout(1),
+		 * service managers), reaches every shard too: the coordinator
+		 * decides how the shards stop, so they ignore both */
 		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_DFL);
+		signal(SIGTERM, SIG_IGN);
 		snprintf(name, sizeof(name), "shard %d", sp->index);
 		log_init(name, c->cfg->verbose ? LOG_DEBUG : log_level);
 		c->scfg.index = sp->index;
@@ -787,11 +847,13 @@ static void write_stats(struct coord *c, double wall)
 
 	buf_init(&b, 1u << 20);
 	buf_printf(&b, "{\n  \"pages\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
-		   "  \"bytes\": %llu,\n  \"admitted\": %llu,\n  \"not_crawled\": %llu,\n",
+		   "  \"bytes\": %llu,\n  \"admitted\": %llu,\n  \"not_crawled\": %llu,\n"
+		   "  \"trap_refused\": %llu,\n",
 		   (unsigned long long)c->finished, (unsigned long long)c->ok,
 		   (unsigned long long)c->failed, (unsigned long long)c->bytes,
 		   (unsigned long long)c->admitted,
-		   (unsigned long long)(c->admitted + c->rejected - c->finished));
+		   (unsigned long long)(c->admitted + c->rejected - c->finished),
+		   (unsigned long long)c->trap_refused);
 	buf_printf(&b, "  \"status\": {\"none\": %llu, \"1xx\": %llu, \"2xx\": %llu, "
 		   "\"3xx\": %llu, \"4xx\": %llu, \"5xx\": %llu},\n",
 		   (unsigned long long)c->status_class[0],

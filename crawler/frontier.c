@@ -104,6 +104,16 @@ static struct fhost *host_get(struct frontier *f, const char *key)
 	return h;
 }
 
+uint64_t frontier_admitted(struct frontier *f, const char *key)
+{
+	return host_get(f, key)->admitted;
+}
+
+void frontier_count(struct frontier *f, const char *key)
+{
+	host_get(f, key)->admitted++;
+}
+
 static void ring_add(struct frontier *f, struct fhost *h)
 {
 	struct fhost **head = &f->ring[h->shard];

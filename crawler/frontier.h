@@ -47,6 +47,7 @@ struct fhost {
 	struct fentry *head, *tail;
 	uint32_t queued;
 	uint32_t outstanding;   /* handed to the shard, not reported back */
+	uint64_t admitted;      /* URLs admitted for it (with --host-quota) */
 	int shard;
 	int in_ring;
 	char key[];
@@ -66,6 +67,10 @@ void frontier_release(struct frontier *f);
 
 /* The shard that owns a host key. */
 int frontier_shard_of(const struct frontier *f, const char *key);
+
+/* URLs counted for host key so far; frontier_count() adds one. */
+uint64_t frontier_admitted(struct frontier *f, const char *key);
+void frontier_count(struct frontier *f, const char *key);
 
 /* Queue a URL under host key; referrer gains a reference. */
 void frontier_push(struct frontier *f, const char *url, const char *key,

@@ -57,6 +57,11 @@ static const char usage_text[] =
 "                           POSIX extended regex on the normalized URL)\n"
 "      --deny RE            never follow URLs matching RE (repeatable)\n"
 "      --urls FILE          read seed URLs from FILE, one a line; - is stdin\n"
+"      --max-url-length N   refuse links longer than N bytes (default 2048;\n"
+"                           0: no limit)\n"
+"      --max-repeats N      refuse links whose path repeats a segment more\n"
+"                           than N times (default 3; 0: no limit)\n"
+"      --host-quota N       admit at most N URLs per host (default: no limit)\n"
 "\n"
 "HTTP\n"
 "      --user-agent S       User-Agent header\n"
@@ -284,7 +289,8 @@ enum {
 	OPT_VERSION, OPT_NO_FOLLOW, OPT_MAX_REDIRECTS, OPT_NO_ROBOTS,
 	OPT_MAX_CRAWL_DELAY, OPT_DELAY, OPT_RATE, OPT_HOST_RATE, OPT_RETRIES,
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
-	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT,
+	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
+	OPT_MAX_REPEATS, OPT_HOST_QUOTA,
 };
 
 static const struct option long_opts[] = {
@@ -326,6 +332,9 @@ static const struct option long_opts[] = {
 	{ "host-fail-limit", required_argument, NULL, OPT_HOST_FAIL_LIMIT },
 	{ "resume",          required_argument, NULL, OPT_RESUME },
 	{ "drain-timeout",   required_argument, NULL, OPT_DRAIN_TIMEOUT },
+	{ "max-url-length",  required_argument, NULL, OPT_MAX_URL_LENGTH },
+	{ "max-repeats",     required_argument, NULL, OPT_MAX_REPEATS },
+	{ "host-quota",      required_argument, NULL, OPT_HOST_QUOTA },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -356,6 +365,8 @@ static void config_defaults(struct crawl_config *c)
 	c->max_redirects = SC_DEFAULT_MAX_REDIRECTS;
 	c->host_fail_limit = SC_DEFAULT_HOST_FAIL_LIMIT;
 	c->drain_timeout = SC_DEFAULT_DRAIN;
+	c->max_url_length = SC_DEFAULT_MAX_URL_LENGTH;
+	c->max_repeats = SC_DEFAULT_MAX_REPEATS;
 }
 
 static void set_str(char **field, const char *v)
@@ -426,6 +437,18 @@ int main(int argc, char **argv)
 				die_usage("--resume: empty directory name");
 			set_str(&cfg.outdir, optarg);
 			resume = 1;
+			break;
+		case OPT_MAX_URL_LENGTH:
+			mark("max-url-length");
+			cfg.max_url_length = parse_long("--max-url-length", optarg, 0, SC_URL_MAX);
+			break;
+		case OPT_MAX_REPEATS:
+			mark("max-repeats");
+			cfg.max_repeats = (int)parse_long("--max-repeats", optarg, 0, 1000);
+			break;
+		case OPT_HOST_QUOTA:
+			mark("host-quota");
+			cfg.host_quota = (uint64_t)parse_long("--host-quota", optarg, 0, LONG_MAX);
 			break;
 		case OPT_DRAIN_TIMEOUT:
 			cfg.drain_timeout = parse_long("--drain-timeout", optarg, 0, 86400);
