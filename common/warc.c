@@ -3,6 +3,7 @@
 #include "common/http.h"
 #include "common/limits.h"
 
+#include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -40,6 +41,13 @@ void warc_writer_init(struct warc_writer *w, int level)
 {
 	w->z = libdeflate_alloc_compressor(level);
 	SC_ASSERT(w->z);
+	/* level 1, the default, is ISA-L's igzip at its level 3: on our
+	 * records 1.5x faster than libdeflate's level 1 for a slightly better
+	 * ratio (README, "Performance"); its working buffer is allocated once */
+	if (level == 1) {
+		w->isal_buf_size = ISAL_DEF_LVL3_DEFAULT;
+		w->isal_buf = xmalloc(w->isal_buf_size);
+	}
 	w->md = EVP_MD_CTX_new();
 	w->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	SC_ASSERT(w->md && w->sha1);
@@ -57,6 +65,8 @@ void warc_writer_init(struct warc_writer *w, int level)
 void warc_writer_release(struct warc_writer *w)
 {
 	libdeflate_free_compressor(w->z);
+	free(w->isal_buf);
+	w->isal_buf = NULL;
 	buf_release(&w->rec);
 	EVP_MD_CTX_free(w->md);
 	EVP_MD_free(w->sha1);
@@ -141,8 +151,27 @@ static int gz_member(struct warc_writer *w, struct buf *out,
 	bound = libdeflate_gzip_compress_bound(w->z, w->rec.len);
 	if (buf_reserve(out, bound))
 		return SC_ETOOBIG;
-	got = libdeflate_gzip_compress(w->z, w->rec.data, w->rec.len,
-				       out->data + start, bound);
+	got = 0;
+	if (w->isal_buf && w->rec.len < UINT32_MAX / 2) {
+		struct isal_zstream zs;
+
+		isal_deflate_stateless_init(&zs);
+		zs.level = 3;
+		zs.level_buf = w->isal_buf;
+		zs.level_buf_size = (uint32_t)w->isal_buf_size;
+		zs.gzip_flag = IGZIP_GZIP;
+		zs.end_of_stream = 1;
+		zs.flush = NO_FLUSH;
+		zs.next_in = (uint8_t *)w->rec.data;
+		zs.avail_in = (uint32_t)w->rec.len;
+		zs.next_out = (uint8_t *)out->data + start;
+		zs.avail_out = (uint32_t)bound;
+		if (isal_deflate_stateless(&zs) == COMP_OK)
+			got = zs.total_out;
+	}
+	if (!got)   /* other levels, or igzip found the bound too tight */
+		got = libdeflate_gzip_compress(w->z, w->rec.data, w->rec.len,
+					       out->data + start, bound);
 	SC_ASSERT(got > 0);
 	out->len = start + got;
 	out->data[out->len] = '\0';

@@ -33,6 +33,8 @@
 
 struct warc_writer {
 	void *z;                /* struct libdeflate_compressor * */
+	void *isal_buf;         /* igzip's working memory, at level 1 */
+	size_t isal_buf_size;
 	void *md;               /* EVP_MD_CTX * */
 	void *sha1;             /* EVP_MD * */
 	int level;
@@ -41,7 +43,8 @@ struct warc_writer {
 	struct buf rec;         /* whole record, for the compressor */
 };
 
-/* level: the compression level, 1..12 (libdeflate's scale). */
+/* level: the compression level, 1..12: 1 (the default) is ISA-L's igzip,
+ * the fastest; 2..12 are libdeflate's levels, for smaller files. */
 void warc_writer_init(struct warc_writer *w, int level);
 void warc_writer_release(struct warc_writer *w);
 
