@@ -97,6 +97,7 @@ struct coord {
 	uint64_t admitted, finished, ok, failed, bytes;
 	uint64_t rejected;       /* --urls lines that were not URLs */
 	uint64_t trap_refused;   /* links refused by the spider-trap guards */
+	uint64_t links_dropped;  /* links past the per-page cap */
 	uint64_t status_class[6];
 	struct error_kind errors[ERROR_KINDS_MAX];
 	int nerrors;
@@ -332,6 +333,8 @@ static int write_page(struct coord *c, const struct fentry *e,
 	}
 	if (r->flags & MSG_RES_TRUNCATED)
 		buf_puts(b, ",\"truncated\":true");
+	if (r->links_dropped)
+		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
 	if (warc_file) {
 		buf_puts(b, ",\"warc_file\":");
 		json_cstr(b, warc_file);
@@ -706,6 +709,11 @@ static int on_result(struct coord *c, struct shard_proc *sp, const struct frame 
 		c->ok++;
 	}
 	c->status_class[r.status / 100 < 6 ? r.status / 100 : 0]++;
+	if (r.links_dropped) {
+		c->links_dropped += r.links_dropped;
+		log_info("'%s': %u links past the per-page cap of %d dropped", e->url,
+			 r.links_dropped, SC_LINKS_MAX);
+	}
 	take_links(c, e, &r);
 	frontier_done(&c->fr, e);
 	fentry_free(e);
@@ -848,12 +856,12 @@ static void write_stats(struct coord *c, double wall)
 	buf_init(&b, 1u << 20);
 	buf_printf(&b, "{\n  \"pages\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
 		   "  \"bytes\": %llu,\n  \"admitted\": %llu,\n  \"not_crawled\": %llu,\n"
-		   "  \"trap_refused\": %llu,\n",
+		   "  \"trap_refused\": %llu,\n  \"links_dropped\": %llu,\n",
 		   (unsigned long long)c->finished, (unsigned long long)c->ok,
 		   (unsigned long long)c->failed, (unsigned long long)c->bytes,
 		   (unsigned long long)c->admitted,
 		   (unsigned long long)(c->admitted + c->rejected - c->finished),
-		   (unsigned long long)c->trap_refused);
+		   (unsigned long long)c->trap_refused, (unsigned long long)c->links_dropped);
 	buf_printf(&b, "  \"status\": {\"none\": %llu, \"1xx\": %llu, \"2xx\": %llu, "
 		   "\"3xx\": %llu, \"4xx\": %llu, \"5xx\": %llu},\n",
 		   (unsigned long long)c->status_class[0],

@@ -594,9 +594,11 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			config_release(&cfg);
 			return 0;
 		case OPT_VERSION:
 			printf("shardcrawl 0.1 (%s)\n", curl_version());
+			config_release(&cfg);
 			return 0;
 		case ':':
 			die_usage("%s: missing value", argv[optind - 1]);

@@ -58,7 +58,24 @@ rm -rf "$d"
 echo "warc-check-selftest: $sp passed, $sf failed"
 add "x: $sp passed, $sf failed"
 
-for suite in e2e e2e-polite e2e-resume; do
+echo "== fuzz corpus replay (seeds, and every input a fuzzer once crashed on)"
+fp=0 ff=0
+for d in data/fuzz/*/; do
+	t=$(basename "$d")
+	bin="$BUILD/fuzz-replay-$t"
+	out=""
+	if [ -x "$bin" ] && out=$(timeout 300 "$bin" "$d" 2>&1); then
+		fp=$((fp + 1))
+		echo "  $(echo "$out" | tail -n 1)"
+	else
+		ff=$((ff + 1)); echo "  FAIL $t ($bin over $d)"
+		echo "$out" | tail -n 20
+	fi
+done
+echo "fuzz-replay: $fp passed, $ff failed"
+add "x: $fp passed, $ff failed"
+
+for suite in e2e e2e-polite e2e-resume e2e-hostile; do
 	echo "== $suite"
 	out=$(bash "tests/$suite.sh" "$BUILD" 2>&1)
 	echo "$out"

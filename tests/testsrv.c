@@ -15,9 +15,11 @@
  *     sockets, a min-heap of connection deadlines for --latency-ms.
  *
  * Scripted behaviours (robots.txt variants, 429 + Retry-After, trickle,
- * hangs, resets...) live on named virtual hosts (ts_vhosts), each with a
- * route table of its own; a reply that makes its connection misbehave sets
- * page.act, carried out by conn_act() once the head is sent.
+ * hangs, resets, hostile.test's broken and enormous replies...) live on
+ * named virtual hosts (ts_vhosts), each with a route table of its own; a
+ * reply that makes its connection misbehave sets page.act, carried out by
+ * conn_act() once the head is sent, and a body too big to build is
+ * generated piece by piece as the socket takes it (page.stream, stream_fill).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -235,6 +237,23 @@ enum page_act {
 	PA_HANG,                /* then nothing until the client leaves */
 	PA_RESET,               /* then an RST (SO_LINGER 0 and close) */
 	PA_EMPTY,               /* nothing at all is sent: shut down and drained */
+	PA_CLOSE,               /* then a FIN, whatever the announced length said */
+	PA_SILENT,              /* nothing is sent, ever: input drained until the client leaves */
+};
+
+/*
+ * A reply too big to build in memory (or with 1 MB of headers) is streamed:
+ * the head goes out with Content-Length page.slen (or chunked), then
+ * stream_fill() appends TS_STREAM_CHUNK bytes at a time to the connection's
+ * output as the socket takes them.  Generated, so the server stays small.
+ */
+enum page_stream {
+	ST_NONE,
+	ST_HUGE,                /* slen bytes of html filler lines */
+	ST_BINARY,              /* slen pseudo-random bytes */
+	ST_BOMB,                /* the gzip bomb built at start-up (struct bomb) */
+	ST_MANYLINKS,           /* TS_MANY_LINKS links, chunked (the length is not computed) */
+	ST_BIGHDR,              /* TS_BIGHDR_LINES X-Pad header lines, the blank line, a small body */
 };
 
 struct vhost;
@@ -250,7 +269,11 @@ struct page {
 				 * included (1 the first time); always 1 in --list */
 	enum page_act act;
 	size_t clen;            /* with act: the Content-Length announced */
+	enum page_stream stream;
+	uint64_t slen;          /* with stream (unless chunked): the body length */
+	int cut_chunked;        /* chunked without its last chunk (with PA_CLOSE) */
 	const char *path;       /* the request's path, no query */
+	const char *query;      /* what follows '?' in the target ("" if none); NULL in --list */
 	const char *rest;       /* what follows the route's prefix in path */
 	int status;
 	const char *ctype;      /* NULL: no body */
@@ -735,7 +758,7 @@ static const struct route ts_routes[] = {
  * own, and none is part of --list.  Links on them are relative.
  */
 
-#define TS_VROUTES_MAX     16              /* rows of one vhost table (request counters) */
+#define TS_VROUTES_MAX     32              /* rows of one vhost table (request counters) */
 #define TS_HUGE_LATE       (530u << 10)    /* robots-huge: where "Disallow: /late/" starts */
 #define TS_HUGE_SIZE       (600u << 10)    /* robots-huge: total size */
 #define TS_GARBAGE_SIZE    4096            /* robots-garbage: bytes of junk */
@@ -1049,6 +1072,264 @@ static void rt_bulk_item(struct page *pg)
 	page_printf(pg, "]}\n");
 }
 
+/*
+ * hostile.test: malformed, enormous and broken replies (tests/e2e-hostile.sh).
+ * The big bodies are streamed (enum page_stream), never built in memory.
+ */
+#define TS_DEEP_LEVELS     100000          /* /deep.html: nested <div>s */
+#define TS_BIG_PAGE        (50u << 20)     /* /huge.html */
+#define TS_BINARY_SIZE     (2u << 20)      /* /binary.html */
+#define TS_BOMB_BLOCK      (1u << 20)      /* zeros deflated once at start-up ... */
+#define TS_BOMB_REPS       1024            /* ... and repeated: 1 GiB inflated */
+#define TS_MANY_LINKS      100000          /* /manylinks.html -> /ml/0.html .. */
+#define TS_LONG_URL        8200            /* /longurl.html: bytes of the longest path */
+#define TS_BIGHDR_LINE     1024            /* /big-headers.html: X-Pad lines of this size ... */
+#define TS_BIGHDR_LINES    1024            /* ... this many: 1 MiB */
+#define TS_SHORT_CLEN      10000           /* /short-body.html announces this ... */
+#define TS_SHORT_SENT      500             /* ... and sends this */
+#define TS_STREAM_CHUNK    (32u << 10)     /* streamed bytes appended per fill */
+
+static const char bomb_prefix[] =
+	"<!DOCTYPE html>\n<html><head><title>bomb</title></head><body>\n"
+	"<a href=\"/bomb-target.html\">after the bomb</a>\n<p>";
+static const char bighdr_body[] = "<!DOCTYPE html>\n<html><body><p>big headers</p></body></html>\n";
+
+static void rt_hostile_index(struct page *pg)
+{
+	static const char *const paths[] = {
+		"/ok.html", "/malformed.html", "/deep.html", "/nul.html", "/binary.html",
+		"/huge.html", "/bomb.html", "/manylinks.html", "/longurl.html",
+		"/trap/cal?d=2020-01-01", "/trap/deep/", "/trunc-chunked.html", "/short-body.html",
+		"/reset.html", "/big-headers.html", "/silent.html", "/empty.html",
+	};
+
+	rt_links(pg, paths, sizeof(paths) / sizeof(paths[0]));
+}
+
+/*
+ * Unclosed tags, garbage, stray quotes, bad entities and a file that ends
+ * inside a tag.  The one valid link (/ok2.html) comes early, inside unclosed
+ * elements but before anything that could swallow it (an open quote or
+ * comment, or <title> and <script>, whose text runs to their end tags).
+ */
+static void rt_malformed(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "text/html; charset=utf-8";
+	page_printf(pg,
+		"<html><head><title>malformed</title><body><div class=a><table><tr><td>cell<td>\n"
+		"<p><b><i>unclosed <ul><li>one<li>two <font size=+1><center>\n"
+		"<a href=\"/ok2.html\">the one valid link</a>\n"
+		"</b></i></div></span></table></nosuch> </ </> <!> <? pi ?> <<>> <<a>>\n"
+		"<a href>no value</a> <a href=\"\">empty</a> <a href=\"#\">fragment</a>\n"
+		"<a =\"x\"> <a \"href\"=y> &amp &#xZZ; &#99999999999; &bogus; <![CDATA[ x ]]>\n"
+		"<p class=\"x\"y\" z=w>stray \"quotes\" '' \"\" \n"
+		"<script>if (a < b && c > d) {}</script><style>p { color: red </style>\n"
+		"<div><div><div><span><p>\n"
+		"<p title='never closed>and the file ends inside a tag: <div class=\"unterminated");
+}
+
+static void rt_deep(struct page *pg)
+{
+	size_t open = TS_DEEP_LEVELS * 5, close = TS_DEEP_LEVELS * 6;
+	char *p;
+
+	page_begin(pg, "deep");
+	page_body(pg);
+	if (sbuf_reserve(pg->body, open + close) < 0) {
+		pg->overflow = 1;
+		return;
+	}
+	p = pg->body->p + pg->body->len;
+	for (size_t i = 0; i < TS_DEEP_LEVELS; i++, p += 5)
+		memcpy(p, "<div>", 5);
+	pg->body->len += open;
+	pg->body->p[pg->body->len] = '\0';
+	page_link(pg, LT_A, NULL, "/deep-target.html", pg->host, "/deep-target.html", LF_FOLLOW);
+	if (sbuf_reserve(pg->body, close) < 0) {
+		pg->overflow = 1;
+		return;
+	}
+	p = pg->body->p + pg->body->len;
+	for (size_t i = 0; i < TS_DEEP_LEVELS; i++, p += 6)
+		memcpy(p, "</div>", 6);
+	pg->body->len += close;
+	pg->body->p[pg->body->len] = '\0';
+	page_end(pg);
+}
+
+/* NULs and invalid UTF-8 (stray continuation bytes, a cut sequence, an
+ * overlong '/', Latin-1) around links: /nul-a.html comes before any of it. */
+static void rt_nul(struct page *pg)
+{
+	static const char body[] =
+		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>nul</title></head><body>\n"
+		"<p><a href=\"/nul-a.html\">a</a></p>\n"
+		"<p>NULs \0\0\0 invalid \xff\xfe \xc3\x28 \x80\x80 \xe2\x82 \xc0\xaf \xed\xa0\x80</p>\n"
+		"<p>\0<a href=\"/nul-b.html\">b \xff</a>\0</p>\n"
+		"<p><a href=\"/nul-\xe9t\xe9.html\">latin-1 in the href</a></p>\n"
+		"</body></html>\n";
+
+	pg->status = 200;
+	pg->ctype = "text/html; charset=utf-8";
+	if (sbuf_add(pg->body, body, sizeof(body) - 1) < 0)
+		pg->overflow = 1;
+}
+
+static void rt_stream(struct page *pg, enum page_stream st, uint64_t slen)
+{
+	pg->status = 200;
+	pg->ctype = "text/html; charset=utf-8";
+	pg->stream = st;
+	pg->slen = slen;
+}
+
+static void rt_binary(struct page *pg)
+{
+	rt_stream(pg, ST_BINARY, TS_BINARY_SIZE);
+}
+
+static void rt_huge(struct page *pg)
+{
+	rt_stream(pg, ST_HUGE, TS_BIG_PAGE);
+}
+
+/* Sent gzip-encoded whatever the request accepts: that is the hostility. */
+static void rt_bomb(struct page *pg)
+{
+	rt_stream(pg, ST_BOMB, 0);      /* the length is the bomb's: set in srv_reply */
+	page_header(pg, "Content-Encoding", "gzip");
+}
+
+static void rt_manylinks(struct page *pg)
+{
+	rt_stream(pg, ST_MANYLINKS, 0);
+	pg->chunked = 1;
+}
+
+/* /ml/N.html, N < TS_MANY_LINKS: tiny leaves */
+static void rt_ml(struct page *pg)
+{
+	unsigned long i;
+
+	if (parse_index(pg->rest, strlen(pg->rest), ".html", TS_MANY_LINKS, &i) < 0)
+		rt_missing(pg);
+	else
+		rt_leaf(pg);
+}
+
+/* Links past 8 KiB, between 2 and 8 KiB, under 2 KiB, and bad percent-escapes. */
+static void rt_longurl(struct page *pg)
+{
+	static const char *const pct[] = {
+		"/pct/%zz.html", "/pct/%.html", "/pct/%4.html", "/pct/a%4g.html?q=%", "/pct/%E2%82.html",
+		"/pct/%41ok.html",
+	};
+	static const struct { char c; size_t n; } longs[] = {
+		{ 'a', TS_LONG_URL }, { 'b', 3000 }, { 'c', 1000 },
+	};
+	char *path;
+
+	page_begin(pg, "long urls");
+	page_body(pg);
+	for (size_t i = 0; i < sizeof(longs) / sizeof(longs[0]); i++) {
+		size_t n = longs[i].n;
+
+		path = malloc(n + 1);
+		if (!path)
+			die("out of memory");
+		memcpy(path, "/long/", 6);
+		memset(path + 6, longs[i].c, n - 11);
+		memcpy(path + n - 5, ".html", 6);
+		page_link(pg, LT_A, NULL, path, pg->host, path, LF_FOLLOW);
+		free(path);
+	}
+	for (size_t i = 0; i < sizeof(pct) / sizeof(pct[0]); i++)
+		page_link(pg, LT_A, NULL, pct[i], pg->host, NULL, LF_NONE);
+	page_end(pg);
+}
+
+/*
+ * /trap/cal?d=YYYY-MM-DD: an endless calendar, each day linking the day
+ * before and the day after.  No date, or not a real one: 404.
+ */
+static void rt_trap_cal(struct page *pg)
+{
+	const char *q = pg->query ? pg->query : "";
+	char href[64], title[32];
+	struct tm tm = { 0 };
+	int y, m, d, n = 0;
+	time_t t;
+
+	if (strncmp(q, "d=", 2) || sscanf(q + 2, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3
+	    || q[2 + n] || y < 1000 || m < 1 || m > 12 || d < 1 || d > 31) {
+		rt_missing(pg);
+		return;
+	}
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	t = timegm(&tm);
+	snprintf(title, sizeof(title), "%04d-%02d-%02d", y, m, d);
+	page_begin(pg, title);
+	page_body(pg);
+	for (int dir = -1; dir <= 1; dir += 2) {
+		time_t u = t + dir * 86400;
+
+		gmtime_r(&u, &tm);
+		snprintf(href, sizeof(href), "/trap/cal?d=%04d-%02d-%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday);
+		page_link(pg, LT_A, NULL, href, pg->host, NULL, LF_NONE);
+	}
+	page_end(pg);
+}
+
+/* /trap/deep/...: every path links to itself + "a/", deeper without end. */
+static void rt_trap_deep(struct page *pg)
+{
+	size_t pl = strlen(pg->path);
+	char *href = malloc(pl + 4);
+
+	if (!href)
+		die("out of memory");
+	snprintf(href, pl + 4, "%s%sa/", pg->path, pl && pg->path[pl - 1] == '/' ? "" : "/");
+	page_begin(pg, "deeper");
+	page_body(pg);
+	page_link(pg, LT_A, NULL, href, pg->host, NULL, LF_NONE);
+	page_end(pg);
+	free(href);
+}
+
+/* Chunked, the last chunk never sent, then a FIN. */
+static void rt_trunc_chunked(struct page *pg)
+{
+	page_begin(pg, "truncated chunks");
+	page_body(pg);
+	for (int i = 0; i < 64; i++)
+		page_printf(pg, "<p>chunked line %d, and the terminating chunk never comes</p>\n", i);
+	page_end(pg);
+	pg->chunked = 1;
+	pg->cut_chunked = 1;
+	pg->act = PA_CLOSE;
+	pg->clen = pg->body->len + 1000;        /* HTTP/1.0 gets a short body instead */
+}
+
+static void rt_short_body(struct page *pg)
+{
+	page_misbehave(pg, PA_CLOSE, TS_SHORT_CLEN, TS_SHORT_SENT);
+}
+
+static void rt_big_headers(struct page *pg)
+{
+	rt_stream(pg, ST_BIGHDR, sizeof(bighdr_body) - 1);
+}
+
+static void rt_silent(struct page *pg)
+{
+	pg->status = 0;         /* logged as 0: no reply, ever */
+	pg->act = PA_SILENT;
+}
+
 static const struct route robots_site[] = {
 	{ "/robots.txt",      0, rt_robots },
 	{ "/real-robots.txt", 0, rt_real_robots },
@@ -1090,6 +1371,35 @@ static const struct route bulk_site[] = {
 	{ "/i/",         1, rt_bulk_item },
 };
 
+static const struct route hostile_site[] = {
+	{ "/robots.txt",         0, rt_robots },
+	{ "/",                   0, rt_hostile_index },
+	{ "/ok.html",            0, rt_leaf },
+	{ "/ok2.html",           0, rt_leaf },
+	{ "/malformed.html",     0, rt_malformed },
+	{ "/deep.html",          0, rt_deep },
+	{ "/deep-target.html",   0, rt_leaf },
+	{ "/nul.html",           0, rt_nul },
+	{ "/nul-",               1, rt_leaf },
+	{ "/binary.html",        0, rt_binary },
+	{ "/huge.html",          0, rt_huge },
+	{ "/bomb.html",          0, rt_bomb },
+	{ "/bomb-target.html",   0, rt_leaf },
+	{ "/manylinks.html",     0, rt_manylinks },
+	{ "/ml/",                1, rt_ml },
+	{ "/longurl.html",       0, rt_longurl },
+	{ "/long/",              1, rt_leaf },
+	{ "/pct/",               1, rt_leaf },
+	{ "/trap/cal",           0, rt_trap_cal },
+	{ "/trap/deep/",         1, rt_trap_deep },
+	{ "/trunc-chunked.html", 0, rt_trunc_chunked },
+	{ "/short-body.html",    0, rt_short_body },
+	{ "/reset.html",         0, rt_reset },
+	{ "/big-headers.html",   0, rt_big_headers },
+	{ "/silent.html",        0, rt_silent },
+	{ "/empty.html",         0, rt_empty },
+};
+
 #define TS_TABLE(t) t, sizeof(t) / sizeof((t)[0])
 
 static const struct vhost ts_vhosts[] = {
@@ -1111,6 +1421,7 @@ static const struct vhost ts_vhosts[] = {
 	{ "rate.test",            TS_TABLE(numbered_site), rt_missing, NULL, "/r/", 80 },
 	{ "fail.test",            TS_TABLE(fail_site), rt_missing, NULL, NULL, 0 },
 	{ "bulk.test",            TS_TABLE(bulk_site), rt_missing, NULL, NULL, 0 },
+	{ "hostile.test",         TS_TABLE(hostile_site), rt_missing, NULL, NULL, 0 },
 };
 
 #define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))
@@ -1384,6 +1695,12 @@ struct conn {
 	int peer_eof;           /* the client shut down its side */
 	enum page_act act;      /* what to do once out is sent (conn_act) */
 	size_t act_left;        /* PA_TRICKLE: announced body bytes not sent yet */
+	enum page_stream stream; /* a streamed reply still being generated (stream_fill) */
+	uint64_t st_pos;        /* streamed payload bytes generated so far */
+	uint64_t st_len;        /* ... and in all, for the fixed-length streams */
+	uint64_t st_idx;        /* the generator's position: line, link or header */
+	int st_chunked;         /* each fill is framed as a chunk, a last chunk ends it */
+	int st_head_only;       /* HEAD: ST_BIGHDR sends its headers, nothing else */
 	struct conn *prev, *next; /* srv.conns; on the dead list, next only */
 };
 
@@ -1391,6 +1708,19 @@ struct conn {
 struct heap {
 	struct conn **v;
 	size_t n, cap;
+};
+
+/*
+ * hostile.test's /bomb.html, built once at start-up: a gzip member whose
+ * deflate data is head (the html prefix, then a full flush), block (the
+ * deflate of TS_BOMB_BLOCK zeros after a full flush, so every copy is
+ * byte-identical) TS_BOMB_REPS times, then tail (the final empty block and
+ * the gzip trailer).  About 1 MB on the wire for 1 GiB inflated: deflate
+ * cannot do better than about 1:1032.
+ */
+struct bomb {
+	struct sbuf head, block, tail;
+	uint64_t len;           /* the whole member */
 };
 
 struct srv {
@@ -1407,8 +1737,9 @@ struct srv {
 	struct sbuf body, hdrs, zbuf;   /* scratch for the reply being built */
 	unsigned long hits[TS_NVHOSTS][TS_VROUTES_MAX]; /* requests per vhost route row */
 	z_stream z;
+	struct bomb bomb;
 	int log_failed;
-	char path[TS_HEAD_MAX + 1];
+	char path[TS_HEAD_MAX + 2];     /* the path, a NUL, the query, a NUL */
 };
 
 static void heap_set(struct heap *h, size_t i, struct conn *c)
@@ -1533,7 +1864,7 @@ static void http_write(struct srv *s, struct conn *c, const struct req *r, const
 	int gz = 0, chunked = pg->chunked && r->minor >= 1, bad = 0;
 	struct sbuf *o = &c->out;
 
-	if (pg->act == PA_EMPTY)
+	if (pg->act == PA_EMPTY || pg->act == PA_SILENT)
 		return;
 	if (pg->gzip_ok && r->gzip && gz_compress(s, b, bl) == 0) {
 		b = s->zbuf.p;
@@ -1550,14 +1881,22 @@ static void http_write(struct srv *s, struct conn *c, const struct req *r, const
 	bad |= sbuf_add(o, pg->hdrs->p ? pg->hdrs->p : "", pg->hdrs->len);
 	if (chunked)
 		bad |= sbuf_printf(o, "Transfer-Encoding: chunked\r\n");
+	else if (pg->stream && pg->chunked)
+		;       /* HTTP/1.0 and a length not known: the close ends the body */
+	else if (pg->stream)
+		bad |= sbuf_printf(o, "Content-Length: %llu\r\n", (unsigned long long)pg->slen);
 	else
 		bad |= sbuf_printf(o, "Content-Length: %zu\r\n", pg->act ? pg->clen : bl);
 	if (c->close_after)
 		bad |= sbuf_printf(o, "Connection: close\r\n");
 	else if (r->minor == 0)
 		bad |= sbuf_printf(o, "Connection: keep-alive\r\n");
-	bad |= sbuf_add(o, "\r\n", 2);
-	if (!head_only && chunked) {
+	/* ST_BIGHDR's X-Pad lines and the blank line come from stream_fill */
+	if (pg->stream != ST_BIGHDR)
+		bad |= sbuf_add(o, "\r\n", 2);
+	if (pg->stream) {
+		;       /* stream_fill sends the body */
+	} else if (!head_only && chunked) {
 		size_t per = (bl + TS_CHUNKS - 1) / TS_CHUNKS;
 
 		for (size_t off = 0; off < bl; off += per) {
@@ -1567,7 +1906,8 @@ static void http_write(struct srv *s, struct conn *c, const struct req *r, const
 			bad |= sbuf_add(o, b + off, m);
 			bad |= sbuf_add(o, "\r\n", 2);
 		}
-		bad |= sbuf_add(o, "0\r\n\r\n", 5);
+		if (!pg->cut_chunked)
+			bad |= sbuf_add(o, "0\r\n\r\n", 5);
 	} else if (!head_only && bl) {
 		bad |= sbuf_add(o, b, bl);
 	}
@@ -1605,6 +1945,10 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		n = n < r->target_len ? n : r->target_len;
 		memcpy(s->path, r->target, n);
 		s->path[n] = '\0';
+		pg.query = s->path + n + 1;
+		if (n < r->target_len)
+			memcpy(s->path + n + 1, r->target + n + 1, r->target_len - n - 1);
+		s->path[n + 1 + (n < r->target_len ? r->target_len - n - 1 : 0)] = '\0';
 		pg.host = (unsigned)host;
 		if (pg.host > s->opt.hosts) {
 			size_t v = pg.host - s->opt.hosts - 1;
@@ -1621,12 +1965,150 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		pg.status = 500;
 	}
 	srv_log(s, r, pg.status);
-	if (!r->keep_alive || r->body_chunked || pg.act)
+	if (!r->keep_alive || r->body_chunked || pg.act || (pg.stream && pg.chunked && !r->minor))
 		c->close_after = 1;
 	/* HEAD gets the announced length and no misbehaving body */
-	c->act = head_only && pg.act != PA_EMPTY ? PA_NONE : pg.act;
+	c->act = head_only && pg.act != PA_EMPTY && pg.act != PA_SILENT ? PA_NONE : pg.act;
 	c->act_left = pg.clen > pg.body->len ? pg.clen - pg.body->len : 0;
+	if (pg.stream == ST_BOMB)
+		pg.slen = s->bomb.len;
+	c->stream = head_only && pg.stream != ST_BIGHDR ? ST_NONE : pg.stream;
+	c->st_pos = c->st_idx = 0;
+	c->st_len = pg.slen;
+	c->st_chunked = pg.stream && pg.chunked && r->minor >= 1;
+	c->st_head_only = head_only;
 	http_write(s, c, r, &pg, head_only);
+}
+
+/* ST_HUGE: an html head, then numbered filler lines, cut at exactly st_len. */
+static void gen_huge(struct conn *c, struct sbuf *b)
+{
+	char line[128];
+
+	while (b->len < TS_STREAM_CHUNK && c->st_pos < c->st_len) {
+		int n = c->st_idx ? snprintf(line, sizeof(line), "<p>%08llu lorem ipsum dolor sit amet, "
+					     "consectetur adipiscing elit</p>\n",
+					     (unsigned long long)c->st_idx)
+			: snprintf(line, sizeof(line), "<!DOCTYPE html>\n<html><head><title>huge</title>"
+				   "</head><body>\n");
+		size_t take = (size_t)n < c->st_len - c->st_pos ? (size_t)n : c->st_len - c->st_pos;
+
+		sbuf_add(b, line, take);
+		c->st_pos += take;
+		c->st_idx++;
+	}
+}
+
+/* ST_BINARY: four bytes of ts_mix per index, NULs and all. */
+static void gen_binary(struct conn *c, struct sbuf *b)
+{
+	while (b->len < TS_STREAM_CHUNK && c->st_pos < c->st_len) {
+		unsigned char ch = (unsigned char)(ts_mix((uint32_t)(c->st_pos / 4) ^ 0x5bd1e995u)
+						   >> (8 * (c->st_pos % 4)));
+
+		sbuf_add(b, &ch, 1);
+		c->st_pos++;
+	}
+}
+
+/* ST_BOMB: the bytes of struct bomb from st_pos on. */
+static void gen_bomb(const struct bomb *bomb, struct conn *c, struct sbuf *b)
+{
+	while (b->len < TS_STREAM_CHUNK && c->st_pos < c->st_len) {
+		uint64_t pos = c->st_pos, body = bomb->block.len * (uint64_t)TS_BOMB_REPS;
+		const struct sbuf *part;
+		size_t off, take;
+
+		if (pos < bomb->head.len) {
+			part = &bomb->head;
+			off = (size_t)pos;
+		} else if (pos - bomb->head.len < body) {
+			part = &bomb->block;
+			off = (size_t)((pos - bomb->head.len) % bomb->block.len);
+		} else {
+			part = &bomb->tail;
+			off = (size_t)(pos - bomb->head.len - body);
+		}
+		take = part->len - off;
+		if (take > TS_STREAM_CHUNK - b->len)
+			take = TS_STREAM_CHUNK - b->len;
+		sbuf_add(b, part->p + off, take);
+		c->st_pos += take;
+	}
+}
+
+/* ST_MANYLINKS: index 0 is the html head, 1..TS_MANY_LINKS the links, then the end. */
+static void gen_manylinks(struct conn *c, struct sbuf *b)
+{
+	while (b->len < TS_STREAM_CHUNK && c->st_idx <= TS_MANY_LINKS + 1) {
+		uint64_t i = c->st_idx++;
+
+		if (i == 0)
+			sbuf_printf(b, "<!DOCTYPE html>\n<html><head><title>%u links</title></head><body>\n",
+				    TS_MANY_LINKS);
+		else if (i <= TS_MANY_LINKS)
+			sbuf_printf(b, "<a href=\"/ml/%llu.html\">%llu</a>\n", (unsigned long long)(i - 1),
+				    (unsigned long long)(i - 1));
+		else
+			sbuf_printf(b, "</body></html>\n");
+	}
+}
+
+/* ST_BIGHDR: the X-Pad header lines, then the blank line and the body. */
+static void gen_bighdr(struct conn *c, struct sbuf *b)
+{
+	char pad[TS_BIGHDR_LINE];
+
+	if (c->st_idx > TS_BIGHDR_LINES)
+		return;
+	while (b->len < TS_STREAM_CHUNK && c->st_idx < TS_BIGHDR_LINES) {
+		/* "X-Pad-NNNNN: " (13) + filler + CRLF = TS_BIGHDR_LINE bytes */
+		int n = snprintf(pad, sizeof(pad), "X-Pad-%05llu: ", (unsigned long long)c->st_idx++);
+
+		memset(pad + n, 'p', TS_BIGHDR_LINE - 2 - (size_t)n);
+		memcpy(pad + TS_BIGHDR_LINE - 2, "\r\n", 2);
+		sbuf_add(b, pad, TS_BIGHDR_LINE);
+	}
+	if (c->st_idx == TS_BIGHDR_LINES) {
+		c->st_idx++;
+		sbuf_add(b, "\r\n", 2);
+		if (!c->st_head_only)
+			sbuf_add(b, bighdr_body, sizeof(bighdr_body) - 1);
+	}
+}
+
+/*
+ * The socket took everything queued: append the next piece of c's streamed
+ * reply to c->out (a chunk when st_chunked).  Returns 1 when something was
+ * queued, 0 when the stream is over (c->stream is then ST_NONE).
+ */
+static int stream_fill(struct srv *s, struct conn *c)
+{
+	struct sbuf *b = &s->body;      /* scratch: no reply is being built now */
+
+	b->len = 0;
+	switch (c->stream) {
+	case ST_NONE:      return 0;
+	case ST_HUGE:      gen_huge(c, b); break;
+	case ST_BINARY:    gen_binary(c, b); break;
+	case ST_BOMB:      gen_bomb(&s->bomb, c, b); break;
+	case ST_MANYLINKS: gen_manylinks(c, b); break;
+	case ST_BIGHDR:    gen_bighdr(c, b); break;
+	}
+	if (!b->len) {
+		c->stream = ST_NONE;
+		if (!c->st_chunked)
+			return 0;
+		c->st_chunked = 0;
+		sbuf_add(&c->out, "0\r\n\r\n", 5);
+		return 1;
+	}
+	if (c->st_chunked)
+		sbuf_printf(&c->out, "%zx\r\n", b->len);
+	sbuf_add(&c->out, b->p, b->len);
+	if (c->st_chunked)
+		sbuf_add(&c->out, "\r\n", 2);
+	return 1;
 }
 
 /* States in which input is only read to see the peer go. */
@@ -1749,9 +2231,13 @@ static void conn_act(struct srv *s, struct conn *c)
 		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
 		conn_set_state(s, c, CS_CLOSED);
 		break;
+	case PA_SILENT:
+		conn_set_state(s, c, CS_HANG);
+		break;
 	case PA_EMPTY:
+	case PA_CLOSE:
 	case PA_NONE:
-		conn_set_state(s, c, CS_LINGER);        /* a FIN: the client sees an empty reply */
+		conn_set_state(s, c, CS_LINGER);        /* a FIN (PA_EMPTY: an empty reply) */
 		break;
 	}
 }
@@ -1794,6 +2280,8 @@ static void conn_advance(struct srv *s, struct conn *c)
 				conn_set_state(s, c, CS_CLOSED);
 				return;
 			}
+			if (c->stream && stream_fill(s, c))
+				continue;
 			if (c->act) {
 				conn_act(s, c);
 				if (c->state == CS_CLOSED)
@@ -1957,6 +2445,75 @@ static void srv_loop(struct srv *s)
 	}
 }
 
+/* Deflate in (n bytes) into out with flush; dies if zlib disagrees. */
+static void bomb_deflate(z_stream *z, struct sbuf *out, const void *in, size_t n, int flush)
+{
+	size_t bound = deflateBound(z, n) + 64;
+
+	if (sbuf_reserve(out, bound) < 0)
+		die("%s:%d: bomb part too big", __FILE__, __LINE__);
+	z->next_in = in;
+	z->avail_in = (uInt)n;
+	z->next_out = (Bytef *)out->p + out->len;
+	z->avail_out = (uInt)bound;
+	if (deflate(z, flush) == Z_STREAM_ERROR || z->avail_in || !z->avail_out)
+		die("%s:%d: deflate failed", __FILE__, __LINE__);
+	out->len += bound - z->avail_out;
+}
+
+static void put_le32(struct sbuf *b, uint32_t v)
+{
+	unsigned char le[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+
+	sbuf_add(b, le, 4);
+}
+
+/* Build struct bomb (see there): a few ms, about 1 MB kept. */
+static void bomb_init(struct bomb *bomb)
+{
+	static const unsigned char gz_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3 };
+	size_t plen = sizeof(bomb_prefix) - 1;
+	struct sbuf again;
+	unsigned char *zeros = calloc(1, TS_BOMB_BLOCK);
+	uLong crc, zcrc;
+	z_stream z;
+
+	if (!zeros)
+		die("out of memory");
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		die("deflateInit2 failed");
+	sbuf_init(&bomb->head, 2 * TS_BOMB_BLOCK);
+	sbuf_init(&bomb->block, 2 * TS_BOMB_BLOCK);
+	sbuf_init(&bomb->tail, 1u << 10);
+	sbuf_init(&again, 2 * TS_BOMB_BLOCK);
+	sbuf_add(&bomb->head, gz_head, sizeof(gz_head));
+	bomb_deflate(&z, &bomb->head, bomb_prefix, plen, Z_FULL_FLUSH);
+	bomb_deflate(&z, &bomb->block, zeros, TS_BOMB_BLOCK, Z_FULL_FLUSH);
+	/* the repeats are only right if a block after a full flush is always the same */
+	bomb_deflate(&z, &again, zeros, TS_BOMB_BLOCK, Z_FULL_FLUSH);
+	if (again.len != bomb->block.len || memcmp(again.p, bomb->block.p, again.len))
+		die("%s:%d: zlib does not repeat a block after a full flush", __FILE__, __LINE__);
+	bomb_deflate(&z, &bomb->tail, NULL, 0, Z_FINISH);
+	crc = crc32(0, (const Bytef *)bomb_prefix, (uInt)plen);
+	zcrc = crc32(0, zeros, TS_BOMB_BLOCK);
+	for (int i = 0; i < TS_BOMB_REPS; i++)
+		crc = crc32_combine(crc, zcrc, TS_BOMB_BLOCK);
+	put_le32(&bomb->tail, (uint32_t)crc);
+	put_le32(&bomb->tail, (uint32_t)(plen + (uint64_t)TS_BOMB_BLOCK * TS_BOMB_REPS));
+	bomb->len = bomb->head.len + bomb->block.len * (uint64_t)TS_BOMB_REPS + bomb->tail.len;
+	deflateEnd(&z);
+	sbuf_release(&again);
+	free(zeros);
+}
+
+static void bomb_release(struct bomb *bomb)
+{
+	sbuf_release(&bomb->head);
+	sbuf_release(&bomb->block);
+	sbuf_release(&bomb->tail);
+}
+
 static void on_stop(int sig)
 {
 	(void)sig;
@@ -2011,6 +2568,7 @@ static void srv_init(struct srv *s)
 	if (deflateInit2(&s->z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		die("deflateInit2 failed");
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	bomb_init(&s->bomb);
 
 	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->lfd < 0)
@@ -2042,6 +2600,7 @@ static void srv_release(struct srv *s)
 	sbuf_release(&s->zbuf);
 	sbuf_release(&s->site.filler);
 	deflateEnd(&s->z);
+	bomb_release(&s->bomb);
 	close(s->epfd);
 	close(s->lfd);
 	if (s->spare_fd >= 0)
@@ -2063,7 +2622,8 @@ static void usage(FILE *f)
 		"  --max-seconds T   exit after T seconds whatever happens (default %d)\n"
 		"  --log FILE        append one line per request to FILE\n"
 		"  --list            print the expected crawl for --port/--hosts/--pages, then exit\n"
-		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test...)\n"
+		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
+		"hostile.test...)\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
 		TS_DEFAULT_HOSTS, TS_DEFAULT_PAGES, TS_FIXED_LINKS, TS_DEFAULT_LINKS, TS_DEFAULT_SECS);
 }
