@@ -45,8 +45,11 @@ void warc_writer_init(struct warc_writer *w, int level)
 	 * records 1.5x faster than libdeflate's level 1 for a slightly better
 	 * ratio (README, "Performance"); its working buffer is allocated once */
 	if (level == 1) {
+		/* zeroed: igzip reads hash entries it has not written yet (it
+		 * checks every match against the data, so stale ones are harmless,
+		 * but they must not be uninitialised memory) */
 		w->isal_buf_size = ISAL_DEF_LVL3_DEFAULT;
-		w->isal_buf = xmalloc(w->isal_buf_size);
+		w->isal_buf = xcalloc(1, w->isal_buf_size);
 	}
 	w->md = EVP_MD_CTX_new();
 	w->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
@@ -155,6 +158,7 @@ static int gz_member(struct warc_writer *w, struct buf *out,
 	if (w->isal_buf && w->rec.len < UINT32_MAX / 2) {
 		struct isal_zstream zs;
 
+		memset(&zs, 0, sizeof(zs));   /* the init leaves some fields alone */
 		isal_deflate_stateless_init(&zs);
 		zs.level = 3;
 		zs.level_buf = w->isal_buf;

@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev
-      liblz4-dev libssl-dev libpsl-dev libdeflate-dev libisal-dev publicsuffix ca-certificates"
+      liblz4-dev libssl-dev libpsl-dev libdeflate-dev libisal-dev publicsuffix ca-certificates
+      valgrind openssl"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -136,6 +136,24 @@ timeout 60 "$SC" -q -o "$WORK/refused2" --no-robots --retries 1 --retry-wait 50 
 check "refused connection, --no-robots --retries 1: connect error after 2 attempts" \
 	grep -q '"status":0,"error":"connect: .*"attempts":2' "$WORK/refused2/pages.jsonl"
 
+echo "e2e: valgrind"
+if [ "${BUILD%asan}" != "$BUILD" ]; then
+	echo "  skip valgrind on a sanitizer build"
+elif command -v valgrind >/dev/null 2>&1; then
+	start_server "$BUILD" "$WORK/vg.log" --hosts 2 --pages 20
+	# shellcheck disable=SC2046
+	timeout 300 valgrind -q --error-exitcode=99 --trace-children=yes --leak-check=full \
+		--errors-for-leak-kinds=definite "$SC" -q -o "$WORK/vg" -j 2 -c 8 \
+		$(resolve_args "$SRV_PORT" 2) $(seed_args "$SRV_PORT" 2) >"$WORK/vg.out" 2>&1
+	rc=$?
+	stop_server
+	check "valgrind (coordinator and shards): no errors, no leaks, exit 0" \
+		sh -c "test $rc = 0 && ! grep -q 'exited with status' '$WORK/vg.out' && ! grep -q '^==[0-9]*== [A-Z]' '$WORK/vg.out'"
+	check "valgrind: the crawl is complete" test "$(wc -l <"$WORK/vg/pages.jsonl")" = 76
+else
+	bad "valgrind is not installed (tests/deps.sh installs it)"
+fi
+
 echo "e2e: command line"
 check "--help lists every option" sh -c "
 	h=\$('$SC' --help); for o in -o -j -c --per-host --depth --max-pages --scope --allow --deny --urls \
