@@ -23,16 +23,6 @@ RSS_CAP=262144          # kB: 256 MB, for the coordinator and the largest shard
 SANITIZED=
 ldd "$SC" 2>/dev/null | grep -q libasan && SANITIZED=1
 
-ok()   { pass=$((pass + 1)); echo "  ok   $1"; }
-bad()  { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && sed 's/^/       /' "$2" | head -20; }
-# check NAME CMD...: run CMD, its output in a file; pass on exit 0
-check() {
-	local name=$1 log="$WORK/check.log"
-	shift
-	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
-}
-
-now_ms() { date +%s%3N; }
 
 # crawl NAME LIMIT_S [crawler options...]: one crawl into $WORK/NAME under
 # `timeout`; sets OUT, RC and MS (wall time, ms)

@@ -16,16 +16,6 @@ WORK=$(mktemp -d /tmp/sc-polite.XXXXXX)
 pass=0
 fail=0
 
-ok()   { pass=$((pass + 1)); echo "  ok   $1"; }
-bad()  { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && sed 's/^/       /' "$2" | head -20; }
-# check NAME CMD...: run CMD, its output in a file; pass on exit 0
-check() {
-	local name=$1 log="$WORK/check.log"
-	shift
-	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
-}
-
-now_ms() { date +%s%3N; }
 
 # vresolve PORT NAME...: --resolve options mapping the names to the server
 vresolve() {

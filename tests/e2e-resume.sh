@@ -16,14 +16,6 @@ PAGES=300
 pass=0
 fail=0
 
-ok()  { pass=$((pass + 1)); echo "  ok   $1"; }
-bad() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && sed 's/^/       /' "$2" | head -20; }
-check() {
-	local name=$1 log="$WORK/check.log"
-	shift
-	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
-}
-now_ms() { date +%s%3N; }
 
 # site NAME [LATENCY_MS]: a fresh server (20 ms a response by default, so
 # crawls last a few seconds) and the expected URL list

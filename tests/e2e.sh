@@ -14,14 +14,6 @@ PAGES=40
 pass=0
 fail=0
 
-ok()   { pass=$((pass + 1)); echo "  ok   $1"; }
-bad()  { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && sed 's/^/       /' "$2" | head -20; }
-# check NAME CMD...: run CMD, its output in a file; pass on exit 0
-check() {
-	local name=$1 log="$WORK/check.log"
-	shift
-	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
-}
 
 # crawl NAME [options...]: crawl the standard site into $WORK/NAME with a
 # fresh server and log; sets OUT, LOG, LIST

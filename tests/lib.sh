@@ -3,6 +3,20 @@
 # Every server started here is registered and killed on exit, and every
 # wait is bounded, so a failing test never leaves a process behind.
 
+# Test bookkeeping for the e2e suites: each keeps pass/fail counts and a
+# WORK directory; check NAME CMD... runs CMD with its output in a file and
+# shows that output only when it fails.
+pass=0
+fail=0
+ok()  { pass=$((pass + 1)); echo "  ok   $1"; }
+bad() { fail=$((fail + 1)); echo "  FAIL $1"; [ -n "${2:-}" ] && sed 's/^/       /' "$2" | head -20; }
+check() {
+	local name=$1 log="$WORK/check.log"
+	shift
+	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
+}
+now_ms() { date +%s%3N; }
+
 SC_PIDS=()
 sc_cleanup() {
 	local p
