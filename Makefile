@@ -7,6 +7,7 @@
 #   make test-asan    the whole suite against the sanitizer build
 #   make bench        the throughput benchmark against nginx, wget2 and wrk
 #   make install      copy shardcrawl to $(PREFIX)/bin
+#   make fuzz         the libFuzzer targets (clang), FUZZ_SECONDS each
 #
 # WERROR= turns warnings back into warnings; OPT= replaces the optimizer flags.
 
@@ -95,4 +96,52 @@ install: all
 clean:
 	rm -rf build build-asan shardcrawl
 
+# Fuzzing (tests/fuzz/): one libFuzzer target per parser of common/.
+#   make fuzz          build the targets with clang into build-fuzz/ and run
+#                      each for FUZZ_SECONDS (default 60) on its corpus:
+#                      build-fuzz/corpus/<target>/ (written) plus the seeds
+#                      and kept crashes in data/fuzz/<target>/ (read)
+#   make fuzz-build    only build them
+# make programs also builds $(BUILD)/fuzz-replay-<target>, the same targets
+# with the normal compiler and tests/fuzz/replay.c for a main, which
+# tests/run.sh runs over data/fuzz/<target>/: no clang needed for that.
+FUZZ_TARGETS := url links frame robots retry
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS   = $(WARN) $(WERROR) -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) $(CFLAGS)
+FUZZ_COMMON_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(wildcard common/*.c))
+FUZZ_BIN     := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_TARGETS))
+FUZZ_REPLAY  := $(patsubst %,$(BUILD)/fuzz-replay-%,$(FUZZ_TARGETS))
+
+.PHONY: fuzz fuzz-build clean-fuzz
+.SECONDARY: $(FUZZ_COMMON_OBJ) $(patsubst %,$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS)) \
+            $(patsubst %,$(BUILD)/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS)) $(BUILD)/tests/fuzz/replay.o
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON_OBJ)
+	$(FUZZ_CC) -g $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+programs: $(FUZZ_REPLAY)
+
+fuzz-build:
+	bash tests/deps.sh fuzz
+	$(MAKE) $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)
+
+clean: clean-fuzz
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

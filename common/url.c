@@ -240,8 +240,16 @@ static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 	} else {
 		auth = k >= 2;
 	}
-	if (!auth)
+	if (!auth) {
+		/* With "http:" dropped, "http:g:h" is the relative path
+		 * "g:h", which curl would read as a URL of scheme "g" (and
+		 * "http:http://x" as an absolute URL): a "./" in front keeps
+		 * it a path (RFC 3986 section 4.2). */
+		if (i && k == 0 && memchr(c + i, ':', strcspn(c + i, "/?")) &&
+		    ((err = url_pre_put(p, '.')) || (err = url_pre_put(p, '/'))))
+			return err;
 		return url_pre_span(p, c, i, n, 0);
+	}
 
 	/* "//" userinfo "@" host ":" port, up to the path or query. */
 	i += k;
@@ -282,6 +290,15 @@ static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 				j += 2;
 			}
 		}
+		/* A '%' that starts no escape is no host name (curl refuses
+		 * it), and left in it would make one of the next bytes:
+		 * "5%%338" would reach curl as "5%38", host "58", which is
+		 * "0.0.0.58" when read again.  IPv6 zones have their own
+		 * rules ("[fe80::1%eth0]") that curl applies. */
+		if (ch == '%' && c[i] != '[' &&
+		    (j + 2 >= hend || url_hexval(c[j + 1]) < 0 ||
+		     url_hexval(c[j + 2]) < 0))
+			return SC_EINVAL;
 		if (ch >= 0x80)
 			p->idn = 1;
 		if ((err = url_pre_put(p, (char)ch)))
@@ -619,8 +636,10 @@ static size_t url_fast_host(const char *h)
 	for (label = 0; label < i; ) {
 		size_t k = label;
 		int v = 0;
-		while (k < i && h[k] != '.')
-			v = v * 10 + (h[k++] - '0');
+		/* a label of any length: stop counting past 3 digits */
+		for (; k < i && h[k] != '.'; k++)
+			if (k - label < 3)
+				v = v * 10 + (h[k] - '0');
 		if (k - label > 3 || v > 255 || (k - label > 1 && h[label] == '0'))
 			return 0;
 		label = k + 1;
@@ -673,6 +692,12 @@ static int url_fast_resolve(const struct url_base *b, const char *ref, char **ou
 	} else if (ref[0] == '/') {
 		prefix = b->norm;
 		pre = b->origin;
+	} else if (b->norm[b->origin] == '/' && b->norm[b->origin + 1] == '/') {
+		/* libcurl 7.88 resolves "b" against "http://h//a" to
+		 * "http://h/b" (RFC 3986 says "http://h//b"): leave bases
+		 * whose path starts with "//" to it, so that every spelling
+		 * of a reference ("b", "./b") gives the same URL. */
+		return 0;
 	} else {
 		prefix = b->norm;
 		pre = b->dir;
@@ -703,6 +728,7 @@ int url_base_resolve_curl(const struct url_base *b, const char *ref, char **out)
 {
 	struct url_pre pre;
 	const char *r;
+	char *zone = NULL;
 	CURLU *h;
 	CURLUcode rc;
 	int err;
@@ -721,6 +747,17 @@ int url_base_resolve_curl(const struct url_base *b, const char *ref, char **out)
 	h = curl_url_dup(b->h);
 	if (!h)
 		return SC_EINVAL;
+	/* libcurl 7.88's curl_url_dup() drops the zone id of an IPv6 host
+	 * ("[fe80::1%25eth0]"): copy it, or a relative reference loses it.
+	 * An absolute reference replaces it with its own, as it should. */
+	if (curl_url_get(b->h, CURLUPART_ZONEID, &zone, 0) == CURLUE_OK) {
+		rc = curl_url_set(h, CURLUPART_ZONEID, zone, 0);
+		curl_free(zone);
+		if (rc != CURLUE_OK) {
+			curl_url_cleanup(h);
+			return SC_EINVAL;
+		}
+	}
 	rc = curl_url_set(h, CURLUPART_URL, r, URL_SET_FLAGS);
 	if (rc == CURLUE_OK)
 		err = url_get(h, pre.idn, out);

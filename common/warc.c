@@ -41,6 +41,8 @@ void warc_writer_init(struct warc_writer *w, int level)
 {
 	w->z = libdeflate_alloc_compressor(level);
 	SC_ASSERT(w->z);
+	w->isal_buf = NULL;
+	w->isal_buf_size = 0;
 	/* level 1, the default, is ISA-L's igzip at its level 3: on our
 	 * records 1.5x faster than libdeflate's level 1 for a slightly better
 	 * ratio (README, "Performance"); its working buffer is allocated once */

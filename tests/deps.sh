@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# deps.sh - install what shardcrawl needs to build and test, on Debian 12:
-# the libraries (from Debian's archive) and the npm packages the tests use
-# (into tests/node_modules, never globally).  Does nothing when all is there.
+# deps.sh [fuzz] - install what shardcrawl needs to build and test, on
+# Debian 12: the libraries (from Debian's archive) and the npm packages the
+# tests use (into tests/node_modules, never globally); with "fuzz", clang and
+# its fuzzer runtime too.  Does nothing when all is there.
 set -eu
 cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev
       liblz4-dev libssl-dev libpsl-dev libdeflate-dev libisal-dev publicsuffix ca-certificates
       valgrind openssl"
+[ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
