@@ -2,7 +2,8 @@
 #
 #   make              build ./shardcrawl (and the test programs' objects)
 #   make run          install what is missing, build, crawl the demo site
-#   make test         install what is missing, build, run every test
+#   make test         install what is missing, build, run every test, then
+#                     all of them again under ASan + UBSan
 #   make asan         the same programs with ASan + UBSan, in build-asan/
 #   make test-asan    the whole suite against the sanitizer build
 #   make bench        the throughput benchmark against nginx, wget2 and wrk
@@ -71,9 +72,13 @@ run: deps
 	$(MAKE) programs
 	bash tests/demo.sh $(BUILD)
 
+# the suite twice: as built, then under ASan + UBSan (reports from any
+# process fail it); make check runs the first pass only
 test: deps
 	$(MAKE) all programs
 	bash tests/run.sh $(BUILD)
+	$(MAKE) BUILD=build-asan SAN=1 programs
+	bash tests/run.sh build-asan
 
 check: programs
 	bash tests/run.sh $(BUILD)

@@ -1527,8 +1527,14 @@ int coord_run(const struct crawl_config *cfg)
 		rc = 130;
 out:
 	if (c.sp) {
-		for (i = 0; i < c.n; i++)
+		for (i = 0; i < c.n; i++) {
+			uint32_t k;
+			/* URLs still in a shard's hands when the crawl was cut short:
+			 * the journal has them for --resume */
+			for (k = 0; k < c.sp[i].nslots; k++)
+				fentry_free(c.sp[i].slots[k].e);
 			free(c.sp[i].slots);
+		}
 		free(c.sp);
 	}
 	output_close(&c.out);
