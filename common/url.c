@@ -386,6 +386,21 @@ static int url_host_ok(const char *h, size_t n)
 	return 1;
 }
 
+/* The end of the host that starts at h in an authority ending at aend:
+ * past the ']' of an IPv6 literal, else at the port's ':' or the end;
+ * NULL for an IPv6 literal without its ']'. */
+static const char *url_host_end(const char *h, const char *aend)
+{
+	const char *e;
+
+	if (*h == '[') {
+		e = memchr(h, ']', (size_t)(aend - h));
+		return e ? e + 1 : NULL;
+	}
+	e = memchr(h, ':', (size_t)(aend - h));
+	return e ? e : aend;
+}
+
 /*
  * Second pass: from the URL curl built (scheme lowercase, default port
  * dropped, no fragment, a path that starts with "/") make our normal form
@@ -411,16 +426,9 @@ static int url_finish(const char *cu, char **out)
 	ulen = (size_t)(host - auth);
 	if (ulen == 1)
 		ulen = 0;       /* "http://@a/" is "http://a/" */
-	if (*host == '[') {
-		hend = memchr(host, ']', (size_t)(aend - host));
-		if (!hend)
-			return SC_EINVAL;
-		hend++;
-	} else {
-		hend = memchr(host, ':', (size_t)(aend - host));
-		if (!hend)
-			hend = aend;
-	}
+	hend = url_host_end(host, aend);
+	if (!hend)
+		return SC_EINVAL;
 	hlen = (size_t)(hend - host);
 	if (*host != '[')
 		while (hlen && host[hlen - 1] == '.')
@@ -801,16 +809,9 @@ static int url_split_host(const char *nurl, const char **host, size_t *hlen,
 	for (k = 0; k < alen; k++)
 		if (auth[k] == '@')
 			h = auth + k + 1;
-	if (*h == '[') {
-		hend = memchr(h, ']', (size_t)(aend - h));
-		if (!hend)
-			return SC_EINVAL;
-		hend++;
-	} else {
-		hend = memchr(h, ':', (size_t)(aend - h));
-		if (!hend)
-			hend = aend;
-	}
+	hend = url_host_end(h, aend);
+	if (!hend)
+		return SC_EINVAL;
 	if (hend == h)
 		return SC_EINVAL;
 	*host = h;
