@@ -919,8 +919,8 @@ static char *warcinfo_fields(const struct crawl_config *cfg)
 }
 
 /*
- * Lines in a regular file, for the progress line's total and ETA (a quick
- * pass with a fixed buffer: ~1 GB/s); 0 for anything else.
+ * Lines in a regular file, for the progress line's total and ETA (one
+ * pass with a fixed buffer, memchr for newlines); 0 for anything else.
  */
 static uint64_t count_lines(const char *path)
 {
