@@ -35,6 +35,7 @@
 
 /* Crawl-wide defaults */
 #define SC_DEFAULT_CONCURRENCY 64           /* transfers in flight, all shards (-c) */
+#define SC_CONCURRENCY_MAX    100000        /* -c */
 #define SC_DEFAULT_PER_HOST   2             /* transfers in flight per host (--per-host) */
 #define SC_DEFAULT_WARC_MAX   1000000000ull /* bytes before a WARC file rotates */
 #define SC_DEFAULT_USER_AGENT "shardcrawl/0.1 (+https://example.invalid/shardcrawl)"

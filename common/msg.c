@@ -46,19 +46,24 @@ int msg_hello_decode(const void *p, size_t n, uint32_t *index, uint32_t *pid)
 	return c.err || c.left ? SC_EPROTO : 0;
 }
 
-int msg_rate_encode(struct buf *b, uint64_t gap_us)
+int msg_share_encode(struct buf *b, const struct msg_share *m)
 {
 	buf_reset(b);
-	return buf_put_u64(b, gap_us);
+	if (buf_put_u64(b, m->rate_gap_us) || buf_put_u32(b, m->concurrency))
+		return SC_ETOOBIG;
+	return 0;
 }
 
-int msg_rate_decode(const void *p, size_t n, uint64_t *gap_us)
+int msg_share_decode(const void *p, size_t n, struct msg_share *m)
 {
 	struct cursor c;
 
 	cursor_init(&c, p, n);
-	*gap_us = cursor_u64(&c);
-	return c.err || c.left ? SC_EPROTO : 0;
+	m->rate_gap_us = cursor_u64(&c);
+	m->concurrency = cursor_u32(&c);
+	if (c.err || c.left || m->concurrency == 0 || m->concurrency > SC_CONCURRENCY_MAX)
+		return SC_EPROTO;
+	return 0;
 }
 
 void msg_urls_begin(struct buf *b)

@@ -4,7 +4,7 @@
  * protocol is defined; both sides include it.
  *
  *   coordinator -> shard   MSG_URLS    a batch of URLs to fetch
- *   coordinator -> shard   MSG_RATE    the shard's share of --rate changed
+ *   coordinator -> shard   MSG_SHARE   the shard's share of --rate and -c changed
  *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
@@ -29,7 +29,7 @@ enum msg_type {
 	MSG_HELLO  = 1,
 	MSG_URLS   = 2,
 	MSG_RESULT = 3,
-	MSG_RATE   = 4,
+	MSG_SHARE  = 4,
 	MSG_TYPE_MAX = 4,
 };
 
@@ -90,10 +90,20 @@ struct msg_urls_iter {
 int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n);
 int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u);
 
-/* RATE: the minimum gap between two request starts in the shard, in
- * microseconds (0: no limit). */
-int msg_rate_encode(struct buf *b, uint64_t gap_us);
-int msg_rate_decode(const void *p, size_t n, uint64_t *gap_us);
+/*
+ * SHARE: the shard's share of the crawl-wide limits, sent whenever it
+ * changes (before any URL it applies to: same pipe, so in order).
+ *   rate_gap_us   minimum gap between two request starts in the shard, in
+ *                 microseconds (0: no --rate)
+ *   concurrency   transfers it may have in flight, 1..SC_CONCURRENCY_MAX
+ * The decoder refuses a concurrency of 0 or over the cap.
+ */
+struct msg_share {
+	uint64_t rate_gap_us;
+	uint32_t concurrency;
+};
+int msg_share_encode(struct buf *b, const struct msg_share *m);
+int msg_share_decode(const void *p, size_t n, struct msg_share *m);
 
 /* RESULT: encode into b (reset first); links as in struct msg_result. */
 int msg_result_encode(struct buf *b, const struct msg_result *r);

@@ -598,8 +598,11 @@ static void share_rate(struct coord *c)
 		if (sp->state != SP_RUNNING || sp->rate_gap_us == gap)
 			continue;
 		sp->rate_gap_us = gap;
-		msg_rate_encode(&c->batch, gap);
-		SC_ASSERT(frame_queue(&sp->w, MSG_RATE, c->batch.data, c->batch.len,
+		{
+			struct msg_share sh = { gap, (uint32_t)c->scfg.concurrency };
+			msg_share_encode(&c->batch, &sh);
+		}
+		SC_ASSERT(frame_queue(&sp->w, MSG_SHARE, c->batch.data, c->batch.len,
 				      NULL, 0) == 0);
 	}
 }

@@ -430,7 +430,7 @@ int main(int argc, char **argv)
 			cfg.shards = (int)parse_long("-j", optarg, 1, SC_MAX_SHARDS);
 			break;
 		case 'c':
-			cfg.concurrency = (int)parse_long("-c", optarg, 1, 100000);
+			cfg.concurrency = (int)parse_long("-c", optarg, 1, SC_CONCURRENCY_MAX);
 			break;
 		case OPT_RESUME:
 			if (!*optarg)

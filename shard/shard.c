@@ -729,13 +729,14 @@ static void read_input(struct shard *s)
 	int rc = frame_read(&s->in), nrc;
 
 	while ((nrc = frame_next(&s->in, &f)) == 0) {
-		uint64_t gap;
+		struct msg_share sh;
 
 		if (f.type == MSG_URLS) {
 			take_urls(s, &f);
-		} else if (f.type == MSG_RATE && msg_rate_decode(f.body, f.body_len, &gap) == 0) {
-			sched_set_rate_gap(&s->sc, gap);
-			log_debug("rate share: a start every %llu us", (unsigned long long)gap);
+		} else if (f.type == MSG_SHARE && msg_share_decode(f.body, f.body_len, &sh) == 0) {
+			sched_set_rate_gap(&s->sc, sh.rate_gap_us);
+			log_debug("rate share: a start every %llu us",
+				  (unsigned long long)sh.rate_gap_us);
 		} else {
 			log_error("unexpected frame type %d from the coordinator", f.type);
 			s->failed = 1;

@@ -210,11 +210,15 @@ static void test_messages(void)
 	CHECK_INT(msg_hello_decode(b.data, b.len - 1, &idx, &pid), SC_EPROTO);
 
 	{
-		uint64_t gap;
-		CHECK_INT(msg_rate_encode(&b, 50000), 0);
-		CHECK_INT(msg_rate_decode(b.data, b.len, &gap), 0);
-		CHECK_INT(gap, 50000);
-		CHECK_INT(msg_rate_decode(b.data, b.len - 1, &gap), SC_EPROTO);
+		struct msg_share sh = { 50000, 96 }, got;
+		CHECK_INT(msg_share_encode(&b, &sh), 0);
+		CHECK_INT(msg_share_decode(b.data, b.len, &got), 0);
+		CHECK_INT(got.rate_gap_us, 50000);
+		CHECK_INT(got.concurrency, 96);
+		CHECK_INT(msg_share_decode(b.data, b.len - 1, &got), SC_EPROTO);
+		sh.concurrency = 0;
+		CHECK_INT(msg_share_encode(&b, &sh), 0);
+		CHECK_INT(msg_share_decode(b.data, b.len, &got), SC_EPROTO);
 	}
 
 	msg_urls_begin(&b);

@@ -150,7 +150,7 @@ static void fuzz_msgs(const char *p, size_t n)
 {
 	struct buf b;
 	uint32_t index, pid;
-	uint64_t gap;
+	struct msg_share share;
 
 	fuzz_result(p, n);
 	fuzz_urls(p, n);
@@ -159,8 +159,8 @@ static void fuzz_msgs(const char *p, size_t n)
 		FUZZ_CHECK(msg_hello_encode(&b, index, pid) == 0);
 		FUZZ_CHECK(b.len == n && memcmp(b.data, p, n) == 0);
 	}
-	if (msg_rate_decode(p, n, &gap) == 0) {
-		FUZZ_CHECK(msg_rate_encode(&b, gap) == 0);
+	if (msg_share_decode(p, n, &share) == 0) {
+		FUZZ_CHECK(msg_share_encode(&b, &share) == 0);
 		FUZZ_CHECK(b.len == n && memcmp(b.data, p, n) == 0);
 	}
 	buf_release(&b);

@@ -66,9 +66,12 @@ int main(int argc, char **argv)
 	buf_append(&all, out.data, out.len);
 
 	buf_reset(&out);
-	msg_rate_encode(&body, 250000);
+	{
+		struct msg_share sh = { 250000, 32 };
+		msg_share_encode(&body, &sh);
+	}
 	put("msg-rate", body.data, body.len);
-	frame(&out, MSG_RATE, &body, NULL, 0);
+	frame(&out, MSG_SHARE, &body, NULL, 0);
 	put("rate", out.data, out.len);
 	buf_append(&all, out.data, out.len);
 
