@@ -507,7 +507,10 @@ static int shard_spawn(struct coord *c, struct shard_proc *sp)
 		snprintf(name, sizeof(name), "shard %d", sp->index);
 		log_init(name, c->cfg->verbose ? LOG_DEBUG : log_level);
 		c->scfg.index = sp->index;
-		i = shard_main(&c->scfg, 3, 4);
+		{
+			struct shard_mesh none = { 0, NULL };
+			i = shard_main(&c->scfg, 3, 4, &none);
+		}
 		if (__lsan_do_leak_check)
 			__lsan_do_leak_check();
 		_exit(i);

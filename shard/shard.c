@@ -882,12 +882,14 @@ static int loop_timeout(struct shard *s)
 	return next > 1000 ? 1000 : (int)next;
 }
 
-int shard_main(const struct shard_config *cfg, int in_fd, int out_fd)
+int shard_main(const struct shard_config *cfg, int in_fd, int out_fd,
+	       const struct shard_mesh *mesh)
 {
 	struct shard s;
 	struct epoll_event ev[EVENTS_MAX];
 	int running = 0, rc = 1;
 
+	(void)mesh;
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("cannot initialise libcurl");

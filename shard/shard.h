@@ -53,6 +53,21 @@ struct shard_config {
 	int host_fail_limit;    /* consecutive connect failures before giving up a host */
 };
 
-int shard_main(const struct shard_config *cfg, int in_fd, int out_fd);
+/*
+ * The shard's sockets to the other shards (the mesh), made by the
+ * coordinator before it forks them: fd[k] is a connected AF_UNIX stream
+ * socket to shard k, or -1 (k itself, a shard beyond the mesh's reach, or
+ * any shard after a restart: a shard started again has no peers).  A shard
+ * hands finished transfers of its hosts to a peer for the CPU work (WARC
+ * records, parsing) when it has more than it can do; politeness stays with
+ * the shard that owns the host.
+ */
+struct shard_mesh {
+	int nshards;
+	const int *fd;          /* nshards entries */
+};
+
+int shard_main(const struct shard_config *cfg, int in_fd, int out_fd,
+	       const struct shard_mesh *mesh);
 
 #endif
