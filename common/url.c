@@ -20,9 +20,14 @@
  * Every URL that comes out normalizes to itself (tests/test_url.c checks
  * this for each case).
  *
+ * url_base_resolve() tries the fast path of url_fast.c first and comes
+ * here only for what it leaves; the scans of a URL string that url_finish
+ * shares with url_host_key() are in url_host.c.
+ *
  * Nothing is kept between calls; the only state is the parsed base.
  */
 #include "common/url.h"
+#include "common/url_internal.h"
 #include "common/err.h"
 #include "common/limits.h"
 
@@ -51,16 +56,6 @@ struct url_pre {
 	int scheme;             /* s starts with "http:" or "https:" */
 	int idn;                /* the host has non-ASCII bytes */
 };
-
-static int url_is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int url_is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static int url_hexval(int c)
 {
@@ -334,19 +329,6 @@ static int url_curl_err(CURLUcode rc)
 	}
 }
 
-static int url_is_http(const char *s, size_t *plen)
-{
-	if (strncmp(s, "http://", 7) == 0) {
-		*plen = 7;
-		return 1;
-	}
-	if (strncmp(s, "https://", 8) == 0) {
-		*plen = 8;
-		return 1;
-	}
-	return 0;
-}
-
 /*
  * curl accepts host names that are no DNS names nor addresses (it decodes
  * "%41" in a host, lets controls through, reads "http:/\x7f" as host
@@ -384,21 +366,6 @@ static int url_host_ok(const char *h, size_t n)
 		      h[i] == '-' || h[i] == '.' || h[i] == '_'))
 			return 0;
 	return 1;
-}
-
-/* The end of the host that starts at h in an authority ending at aend:
- * past the ']' of an IPv6 literal, else at the port's ':' or the end;
- * NULL for an IPv6 literal without its ']'. */
-static const char *url_host_end(const char *h, const char *aend)
-{
-	const char *e;
-
-	if (*h == '[') {
-		e = memchr(h, ']', (size_t)(aend - h));
-		return e ? e + 1 : NULL;
-	}
-	e = memchr(h, ':', (size_t)(aend - h));
-	return e ? e : aend;
 }
 
 /*
@@ -569,161 +536,6 @@ int url_base_set(struct url_base *b, const char *url)
 	return 0;
 }
 
-/* Bytes of the fast path's references: unreserved characters and '/'. */
-static int url_fast_char(int c)
-{
-	return url_is_alpha(c) || url_is_digit(c) || c == '-' || c == '.' ||
-	       c == '_' || c == '~' || c == '/';
-}
-
-/*
- * The length of a fast-path path and query at p (a plain path: unreserved
- * characters and '/', no "." or ".." segment; an optional query of the same
- * plus '=' and '&'), ending at the end or at a fragment; -1 if p is not
- * that.  *keep gets how much of it to keep: an empty query is no query, as
- * libcurl has it.
- */
-static long url_fast_tail(const char *p, size_t *keep)
-{
-	size_t i = 0, seg = 0;
-	int dots = 0;
-
-	for (; url_fast_char((unsigned char)p[i]); i++) {
-		if (p[i] == '/') {
-			if (dots && dots == (int)(i - seg))
-				return -1;
-			seg = i + 1;
-			dots = 0;
-		} else if (p[i] == '.') {
-			dots++;
-		}
-	}
-	if (dots && dots == (int)(i - seg) && dots <= 2)
-		return -1;
-	*keep = i;
-	if (p[i] == '?') {
-		for (i++; url_fast_char((unsigned char)p[i]) || p[i] == '=' || p[i] == '&'; i++)
-			;
-		if (i > *keep + 1)
-			*keep = i;
-	}
-	if (p[i] != '\0' && p[i] != '#')
-		return -1;
-	return (long)i;
-}
-
-/* A host already in normal form that libcurl keeps as it is: lowercase
- * labels of letters, digits and '-'; when the last label starts with a
- * digit (libcurl would read it as an IPv4 number, in any base), exactly a
- * dotted quad of decimals 0-255 without leading zeros.  Returns its length. */
-static size_t url_fast_host(const char *h)
-{
-	size_t i = 0, label = 0;
-	int parts = 0, quad = 1;
-
-	for (;; i++) {
-		char c = h[i];
-		if ((c >= 'a' && c <= 'z') || c == '-') {
-			quad = 0;
-		} else if (c >= '0' && c <= '9') {
-			continue;
-		} else if (c == '.' && i > label) {
-			parts++;
-			label = i + 1;
-			continue;
-		} else {
-			break;
-		}
-	}
-	if (i == 0 || i == label || h[label] == '-' || h[i - 1] == '-')
-		return 0;       /* empty, trailing dot, or a label edged with '-' */
-	if (!(h[label] >= '0' && h[label] <= '9'))
-		return i;       /* the last label is a name */
-	if (!quad || parts != 3)
-		return 0;
-	for (label = 0; label < i; ) {
-		size_t k = label;
-		int v = 0;
-		/* a label of any length: stop counting past 3 digits */
-		for (; k < i && h[k] != '.'; k++)
-			if (k - label < 3)
-				v = v * 10 + (h[k] - '0');
-		if (k - label > 3 || v > 255 || (k - label > 1 && h[label] == '0'))
-			return 0;
-		label = k + 1;
-	}
-	return i;
-}
-
-/*
- * Resolve the simplest references without libcurl (see url.h): returns 1
- * and sets *out, or 0 when the reference needs the general path.  For such
- * a reference RFC 3986 section 5.2 reduces to: an absolute URL already in
- * normal form stands as it is; an absolute path replaces the base's path
- * and query; a relative path replaces the base path's last segment and the
- * query; the fragment is dropped; nothing needs escaping or dot-segment
- * removal.
- */
-static int url_fast_resolve(const struct url_base *b, const char *ref, char **out)
-{
-	size_t keep, n, pre = 0, hlen;
-	const char *prefix = NULL, *p = ref;
-	long tail;
-	char *u;
-
-	if (!b->norm || ref[0] == '\0' || ref[0] == '?' || ref[0] == '#')
-		return 0;
-	if (strncmp(ref, "http://", 7) == 0 || strncmp(ref, "https://", 8) == 0) {
-		int https = ref[4] == 's';
-		const char *h = ref + (https ? 8 : 7);
-
-		hlen = url_fast_host(h);
-		if (!hlen)
-			return 0;
-		p = h + hlen;
-		if (*p == ':') {
-			size_t d = 1;
-			long port = 0;
-			while (url_is_digit((unsigned char)p[d]) && d < 7)
-				port = port * 10 + (p[d++] - '0');
-			if (d == 1 || d > 6 || p[1] == '0' || port > 65535 ||
-			    port == (https ? 443 : 80))
-				return 0;
-			p += d;
-		}
-		if (*p != '/')
-			return 0;       /* no path, or userinfo and the like */
-		pre = (size_t)(p - ref);
-		prefix = ref;
-	} else if (ref[0] == '/' && ref[1] == '/') {
-		return 0;
-	} else if (ref[0] == '/') {
-		prefix = b->norm;
-		pre = b->origin;
-	} else if (b->norm[b->origin] == '/' && b->norm[b->origin + 1] == '/') {
-		/* libcurl 7.88 resolves "b" against "http://h//a" to
-		 * "http://h/b" (RFC 3986 says "http://h//b"): leave bases
-		 * whose path starts with "//" to it, so that every spelling
-		 * of a reference ("b", "./b") gives the same URL. */
-		return 0;
-	} else {
-		prefix = b->norm;
-		pre = b->dir;
-	}
-	tail = url_fast_tail(p, &keep);
-	if (tail < 0)
-		return 0;
-	n = pre + keep;
-	if (n >= SC_URL_MAX || (prefix == b->norm && keep == 0))
-		return 0;
-	u = xmalloc(n + 1);
-	memcpy(u, prefix, pre);
-	memcpy(u + pre, p, keep);
-	u[n] = '\0';
-	*out = u;
-	return 1;
-}
-
 int url_base_resolve(const struct url_base *b, const char *ref, char **out)
 {
 	*out = NULL;
@@ -787,81 +599,4 @@ int url_resolve(const char *base, const char *ref, char **out)
 		err = url_base_resolve(&b, ref, out);
 	url_base_release(&b);
 	return err;
-}
-
-/*
- * Find scheme default port, host start and end, and port digits in a
- * normalized URL.
- */
-static int url_split_host(const char *nurl, const char **host, size_t *hlen,
-			  const char **port, size_t *plen, const char **defport)
-{
-	size_t slen, alen, k;
-	const char *auth, *aend, *h, *hend;
-
-	if (!url_is_http(nurl, &slen))
-		return SC_EINVAL;
-	*defport = slen == 7 ? "80" : "443";
-	auth = nurl + slen;
-	alen = strcspn(auth, "/?#");
-	aend = auth + alen;
-	h = auth;
-	for (k = 0; k < alen; k++)
-		if (auth[k] == '@')
-			h = auth + k + 1;
-	hend = url_host_end(h, aend);
-	if (!hend)
-		return SC_EINVAL;
-	if (hend == h)
-		return SC_EINVAL;
-	*host = h;
-	*hlen = (size_t)(hend - h);
-	*port = NULL;
-	*plen = 0;
-	if (hend < aend) {
-		if (*hend != ':')
-			return SC_EINVAL;
-		*port = hend + 1;
-		*plen = (size_t)(aend - *port);
-		for (k = 0; k < *plen; k++)
-			if (!url_is_digit((*port)[k]))
-				return SC_EINVAL;
-		if (*plen == 0)
-			*port = NULL;
-	}
-	return 0;
-}
-
-int url_host_key(const char *nurl, char *out, size_t n)
-{
-	const char *host, *port, *defport;
-	size_t hlen, plen, k, len;
-	int err;
-
-	err = url_split_host(nurl, &host, &hlen, &port, &plen, &defport);
-	if (err)
-		return err;
-	if (!port) {
-		port = defport;
-		plen = strlen(defport);
-	}
-	len = hlen + 1 + plen;
-	if (n == 0 || len > n - 1)
-		return SC_ETOOBIG;
-	for (k = 0; k < hlen; k++) {
-		char c = host[k];
-		out[k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-	}
-	out[hlen] = ':';
-	memcpy(out + hlen + 1, port, plen);
-	out[len] = '\0';
-	return (int)len;
-}
-
-int url_host(const char *nurl, const char **host, size_t *len)
-{
-	const char *port, *defport;
-	size_t plen;
-
-	return url_split_host(nurl, host, len, &port, &plen, &defport);
 }

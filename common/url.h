@@ -48,6 +48,10 @@
  * quad, no default port), is joined to the base by string concatenation,
  * which is all RFC 3986 resolution amounts to for it.  It saves ~10
  * allocations a link, most of link extraction's cost.
+ *
+ * The code is in url.c (normalization and resolution on libcurl),
+ * url_fast.c (the fast path) and url_host.c (url_host_key(), url_host());
+ * common/url_internal.h is what they share, and nothing else includes it.
  */
 #ifndef SC_URL_H
 #define SC_URL_H
