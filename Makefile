@@ -56,8 +56,9 @@ $(BUILD)/shardcrawl: $(CRAWLER_OBJ) $(SHARD_OBJ) $(COMMON_OBJ)
 shardcrawl: $(BUILD)/shardcrawl
 	cp $< $@
 
-$(BUILD)/test_%: $(BUILD)/tests/test_%.o $(SHARD_OBJ) $(COMMON_OBJ)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(filter-out $(BUILD)/shard/main.o,$(SHARD_OBJ)) $(COMMON_OBJ) $(ALL_LDLIBS)
+# unit tests link every module but the program's main()
+$(BUILD)/test_%: $(BUILD)/tests/test_%.o $(CRAWLER_OBJ) $(SHARD_OBJ) $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(filter-out $(BUILD)/crawler/main.o,$(CRAWLER_OBJ)) $(SHARD_OBJ) $(COMMON_OBJ) $(ALL_LDLIBS)
 
 $(BUILD)/testsrv: $(BUILD)/tests/testsrv.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)

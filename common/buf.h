@@ -73,4 +73,19 @@ uint64_t cursor_u64(struct cursor *c);
  * unless the writer put a NUL); *plen gets its length.  max caps the length. */
 const char *cursor_str(struct cursor *c, size_t *plen, size_t max);
 
+/* Little-endian 32-bit numbers in fixed headers (frames, spill blocks). */
+static inline uint32_t buf_get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline void buf_set_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
 #endif

@@ -1,4 +1,5 @@
 #include "common/frame.h"
+#include "common/buf.h"
 #include "common/err.h"
 #include "common/limits.h"
 
@@ -8,19 +9,6 @@
 #include <unistd.h>
 #include <libdeflate.h>
 
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
 
 int frame_encode(struct buf *out, int type, const void *body, size_t body_len,
 		 const void *blob, size_t blob_len)
@@ -53,12 +41,12 @@ int frame_encode(struct buf *out, int type, const void *body, size_t body_len,
 	h[1] = (unsigned char)type;
 	h[2] = flags;
 	h[3] = 0;
-	put32(h + 4, (uint32_t)wire);
-	put32(h + 8, (uint32_t)body_len);
-	put32(h + 12, (uint32_t)blob_len);
+	buf_set_le32(h + 4, (uint32_t)wire);
+	buf_set_le32(h + 8, (uint32_t)body_len);
+	buf_set_le32(h + 12, (uint32_t)blob_len);
 	crc = libdeflate_crc32(0, h, 16);
 	crc = libdeflate_crc32(crc, h + FRAME_HDR, wire + blob_len);
-	put32(h + 16, crc);
+	buf_set_le32(h + 16, crc);
 	out->len = start + FRAME_HDR + wire + blob_len;
 	out->data[out->len] = '\0';
 	return 0;
@@ -69,7 +57,7 @@ int frame_encode(struct buf *out, int type, const void *body, size_t body_len,
  */
 static long frame_check_header(const unsigned char *h, size_t blob_max, int max_type)
 {
-	uint32_t wire = get32(h + 4), body = get32(h + 8), blob = get32(h + 12);
+	uint32_t wire = buf_get_le32(h + 4), body = buf_get_le32(h + 8), blob = buf_get_le32(h + 12);
 
 	if (h[0] != FRAME_MAGIC || h[1] == 0 || h[1] > max_type ||
 	    (h[2] & ~FRAME_LZ4) || h[3])
@@ -88,7 +76,7 @@ static long frame_check_header(const unsigned char *h, size_t blob_max, int max_
 /* Verify and decode a complete frame at h (total bytes known good). */
 static int frame_open(const unsigned char *h, struct buf *scratch, struct frame *f)
 {
-	uint32_t wire = get32(h + 4), body = get32(h + 8), blob = get32(h + 12);
+	uint32_t wire = buf_get_le32(h + 4), body = buf_get_le32(h + 8), blob = buf_get_le32(h + 12);
 	uint32_t crc;
 	int n;
 
@@ -96,7 +84,7 @@ static int frame_open(const unsigned char *h, struct buf *scratch, struct frame 
 	 * carry-less multiply: several times faster on the blobs */
 	crc = libdeflate_crc32(0, h, 16);
 	crc = libdeflate_crc32(crc, h + FRAME_HDR, (size_t)wire + blob);
-	if (crc != get32(h + 16))
+	if (crc != buf_get_le32(h + 16))
 		return SC_ECRC;
 	f->type = h[1];
 	f->blob = (const char *)h + FRAME_HDR + wire;

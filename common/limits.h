@@ -61,6 +61,9 @@
  * (its credit window) and, of those, how many may belong to one host, so a
  * slow or delayed host cannot take a whole shard's window. */
 #define SC_WINDOW_MIN         64
+/* Queued URLs held in memory (--frontier-memory); the rest is spilled. */
+#define SC_DEFAULT_FRONTIER_MEMORY (64ull << 20)
+#define SC_FRONTIER_MEMORY_MIN (4u << 10)
 #define SC_HOST_WINDOW_MIN    8
 
 #endif

@@ -12,7 +12,7 @@
 #include <regex.h>
 #include <stdint.h>
 
-enum scope { SCOPE_HOST, SCOPE_DOMAIN, SCOPE_ANY };
+enum scope_kind { SCOPE_HOST, SCOPE_DOMAIN, SCOPE_ANY };
 
 struct crawl_config {
 	char *outdir;
@@ -21,7 +21,7 @@ struct crawl_config {
 	int per_host;
 	long depth;             /* -1: unlimited */
 	uint64_t max_pages;     /* 0: unlimited */
-	enum scope scope;
+	enum scope_kind scope;
 	regex_t *allow;         /* compiled from allow_src */
 	char **allow_src;
 	int nallow;
@@ -63,6 +63,7 @@ struct crawl_config {
 	char *argv_line;        /* the command line, for warcinfo */
 	int resume;             /* continuing the crawl in outdir */
 	long drain_timeout;     /* s, to finish transfers after Ctrl-C */
+	uint64_t frontier_memory; /* bytes for queued URLs in memory */
 };
 
 /* Free what cfg owns. */

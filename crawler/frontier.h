@@ -1,18 +1,41 @@
 /*
- * frontier.h - URLs admitted to the crawl and not yet handed to a shard.
+ * frontier.h - the URLs of a crawl: which were seen, which wait, which are
+ * out in a shard.  One interface, several backends (curl's vtls shape): the
+ * coordinator's loop calls through struct frontier_ops only and never knows
+ * which backend it has.
  *
- * The frontier keeps one FIFO queue per host key, and for each shard a ring
- * of the hosts it owns that have queued URLs and room in their host window.
- * frontier_pop() takes from the ring in turn, so the URLs a shard holds are
- * spread over its hosts: a host that is slow or made to wait by politeness
- * holds at most host_window of the shard's credits, never all of them.
+ *   local   crawler/frontier_local.c: the seen set and the queues in this
+ *           process, within a memory budget; what is over it waits in LZ4
+ *           segments on disk (crawler/spill.h).
  *
- * Entries carry their referrer as a shared, reference-counted string, since
- * all the links of one page share it.
+ * The life of a URL:
  *
- * Ownership: frontier_push() copies the URL; frontier_pop() hands the entry
- * to the caller, who gives it back with fentry_free() once it reached a
- * final state (or frontier_requeue() to queue it again).
+ *   admit() --> queued --> next() --> out (in a shard) --> done()
+ *                  ^                        |
+ *                  +------- requeue() ------+  (the shard died holding it)
+ *
+ * Every URL is admitted once at most (the backend keeps the seen set); what
+ * the loop gets from next() it hands back exactly once, to done() or
+ * requeue().  Order: URLs of one host come out in the order they were
+ * admitted (a requeued one goes back in line: behind the host's URLs in
+ * memory, possibly ahead of some waiting on disk, since a backend need not
+ * read the disk to put it back); a shard's next() takes its
+ * hosts in turn, and a host has at most host_window URLs out at once, so a
+ * slow host never holds all of a shard's credits.
+ *
+ * Every URL belongs to a host key (lowercase host and port,
+ * url_host_key()); the key picks the shard (frontier_shard_of()).
+ *
+ * Ownership: admit() copies the URL and takes a reference on the referrer;
+ * next() hands the entry to the caller, who must not free it: done() and
+ * requeue() take it back.  release() frees every entry still queued; entries
+ * out in shards at that moment are the caller's to give back first (done())
+ * or to free with fentry_free().
+ *
+ * Failure: admit() and next() may meet a disk error (a spill segment that
+ * cannot be written or read back); they return SC_EIO (next: NULL with
+ * *err set) and the crawl stops, resumable: the journal, not the spill, is
+ * the record of what was admitted.
  */
 #ifndef SC_FRONTIER_H
 #define SC_FRONTIER_H
@@ -20,67 +43,114 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A shared, reference-counted string: all the links of a page share their
+ * referrer.  rstr_put(NULL) is a no-op. */
 struct rstr {
 	uint32_t refs;
 	char s[];
 };
-
-/* A new shared string with one reference; rstr_put(NULL) is a no-op. */
 struct rstr *rstr_new(const char *s);
 struct rstr *rstr_get(struct rstr *r);
 void rstr_put(struct rstr *r);
 
-struct fhost;
-
 struct fentry {
-	struct fentry *next;
-	struct fhost *host;
+	struct fentry *next;    /* the backend's queue link */
+	void *owner;            /* the backend's, while out */
 	struct rstr *referrer;  /* NULL for seeds */
 	uint32_t depth;
 	uint32_t redirects;     /* redirect hops that led here */
 	char url[];
 };
 
-struct fhost {
-	struct fhost *hnext;    /* hash chain */
-	struct fhost *rnext, *rprev; /* the shard's ring, when in_ring */
-	struct fentry *head, *tail;
-	uint32_t queued;
-	uint32_t outstanding;   /* handed to the shard, not reported back */
-	uint64_t admitted;      /* URLs admitted for it (with --host-quota) */
-	int shard;
-	int in_ring;
-	char key[];
+/* A new entry, not queued anywhere (referrer gains a reference). */
+struct fentry *fentry_new(const char *url, uint32_t depth, uint32_t redirects,
+			  struct rstr *referrer);
+/* Free an entry and drop its referrer; fentry_free(NULL) is a no-op. */
+void fentry_free(struct fentry *e);
+
+/* admit() results (errors are negative, common/err.h) */
+enum {
+	FRONTIER_QUEUED = 0,    /* new: queued */
+	FRONTIER_SEEN   = 1,    /* admitted before (or marked seen): dropped */
+	FRONTIER_QUOTA  = 2,    /* its host reached host_quota: dropped */
+};
+
+struct frontier_counts {
+	uint64_t queued;        /* waiting, in memory and on disk */
+	uint64_t queued_mem;    /* of those, in memory */
+	uint64_t out;           /* handed to shards, not given back */
+	uint64_t seen;          /* URLs in the seen set */
+	uint64_t hosts_mem;     /* hosts with a queue in memory */
+	uint64_t mem_bytes;     /* what the queues hold in memory (budgeted) */
+	uint64_t seen_bytes;    /* what the seen set (and quota counts) hold */
+	uint64_t spill_bytes;   /* live bytes in spill segments on disk */
+	uint64_t spilled;       /* entries ever written to disk */
+};
+
+struct frontier;
+
+struct frontier_ops {
+	const char *name;
+	/*
+	 * Offer a normalized http(s) URL with its host key.  Returns
+	 * FRONTIER_QUEUED, FRONTIER_SEEN, FRONTIER_QUOTA (only when quota is
+	 * non-zero: the host had quota URLs admitted already; the URL is not
+	 * marked seen), SC_ETOOBIG (url or referrer over SC_URL_MAX, or key
+	 * over SC_HOST_MAX + 16 bytes: nothing changed), or SC_EIO (nothing
+	 * changed but the seen set).
+	 */
+	int (*admit)(struct frontier *f, const char *url, const char *key,
+		     uint32_t depth, uint32_t redirects, struct rstr *referrer,
+		     uint64_t quota);
+	/* Mark a URL seen without queueing it (it reached a final state in an
+	 * earlier run, or outside the queues).  1 if it was new, else 0. */
+	int (*mark_seen)(struct frontier *f, const char *url);
+	/* The next entry for a shard, or NULL (none ready, or *err < 0). */
+	struct fentry *(*next)(struct frontier *f, int shard, int *err);
+	/* An entry from next() reached a final state: the backend frees it. */
+	void (*done)(struct frontier *f, struct fentry *e);
+	/* An entry from next() goes back to its host's queue (at the end of
+	 * what it holds in memory: see Order above). */
+	void (*requeue)(struct frontier *f, struct fentry *e);
+	/* Would next(shard) give an entry now?  Cheap: called every loop. */
+	int (*ready)(const struct frontier *f, int shard);
+	/*
+	 * Transfer slots the shard's hosts could use now: the sum over its
+	 * hosts with URLs queued or out of min(per_host, queued + out).  The
+	 * loop splits -c over the shards in proportion to it.
+	 */
+	uint64_t (*demand)(const struct frontier *f, int shard);
+	void (*counts)(const struct frontier *f, struct frontier_counts *out);
+	/* Free everything; the frontier cannot be used again. */
+	void (*release)(struct frontier *f);
 };
 
 struct frontier {
-	struct fhost **htab;
-	size_t hmask, hcount;
-	struct fhost **ring;    /* per shard: the next host to take from */
+	const struct frontier_ops *ops;
 	int nshards;
-	uint32_t host_window;
-	uint64_t queued;        /* entries in all queues */
 };
 
-void frontier_init(struct frontier *f, int nshards, uint32_t host_window);
-void frontier_release(struct frontier *f);
+/* The shard that owns a host key: the same for every backend. */
+int frontier_shard_of(int nshards, const char *key);
 
-/* The shard that owns a host key. */
-int frontier_shard_of(const struct frontier *f, const char *key);
+struct frontier_local_opts {
+	int nshards;
+	uint32_t per_host;      /* --per-host, for demand() */
+	uint32_t host_window;   /* URLs of one host out at once */
+	uint64_t mem_budget;    /* bytes the queues may hold in memory */
+	const char *spill_dir;  /* where spill segments go (created if missing) */
+};
 
-/* URLs counted for host key so far; frontier_count() adds one. */
-uint64_t frontier_admitted(struct frontier *f, const char *key);
-void frontier_count(struct frontier *f, const char *key);
-
-/* Queue a URL under host key; referrer gains a reference. */
-void frontier_push(struct frontier *f, const char *url, const char *key,
-		   uint32_t depth, uint32_t redirects, struct rstr *referrer);
-/* Queue an entry popped earlier again (a shard died holding it). */
-void frontier_requeue(struct frontier *f, struct fentry *e);
-/* The next entry for a shard, or NULL; counts it as outstanding. */
-struct fentry *frontier_pop(struct frontier *f, int shard);
-/* The entry's host got its result back: one outstanding less. */
-void frontier_done(struct frontier *f, struct fentry *e);
-void fentry_free(struct fentry *e);
+/*
+ * The local backend.  Spill segments left in spill_dir by an earlier run
+ * are deleted (they are never read back: resume starts from the journal).
+ * Returns NULL with errno set when spill_dir cannot be made ready (EINVAL
+ * for options out of range: no shard, more than SC_MAX_SHARDS, a zero
+ * host_window or mem_budget).  The caller frees it with f->ops->release(f).
+ * Blocks on disk are a sixteenth of mem_budget (64 KiB at most); mem_bytes
+ * can pass the budget by about two of them (a read back, the tail being
+ * filled), and by the host structs of hosts with URLs out.
+ */
+struct frontier *frontier_local_new(const struct frontier_local_opts *o);
 
 #endif

@@ -6,11 +6,16 @@
 #include <string.h>
 
 int journal_admit(struct buf *b, const char *url, uint32_t depth,
-		  uint32_t redirects, const char *referrer)
+		  uint32_t redirects)
 {
 	buf_reset(b);
-	return buf_printf(b, "A\t%u\t%u\t%s\t%s\n", depth, redirects, url,
-			  referrer ? referrer : "-");
+	return buf_printf(b, "A\t%u\t%u\t%s\n", depth, redirects, url);
+}
+
+int journal_referrer(struct buf *b, const char *referrer)
+{
+	buf_reset(b);
+	return buf_printf(b, "R\t%s\n", referrer ? referrer : "-");
 }
 
 int journal_urls(struct buf *b, uint64_t lines, int eof)
@@ -63,8 +68,18 @@ int journal_parse(char *line, struct journal_rec *r)
 		r->redirects = (uint32_t)b;
 		r->url = field(&s);
 		r->referrer = field(&s);
-		if (!r->url || !*r->url || !r->referrer || s)
+		if (!r->url || !*r->url || s)
 			return SC_EINVAL;
+		r->has_ref = r->referrer != NULL;
+		if (r->referrer && strcmp(r->referrer, "-") == 0)
+			r->referrer = NULL;
+		return 0;
+	}
+	if (r->kind == 'R') {
+		r->referrer = field(&s);
+		if (!r->referrer || !*r->referrer || s)
+			return SC_EINVAL;
+		r->has_ref = 1;
 		if (strcmp(r->referrer, "-") == 0)
 			r->referrer = NULL;
 		return 0;

@@ -2,10 +2,15 @@
  * journal.h - the journal of a crawl directory: one text line per event,
  * fields separated by tabs, so a crawl can be resumed (crawler/resume.h).
  *
- *   A <depth> <redirects> <url> <referrer or ->   a URL admitted to the crawl
- *   U <lines> [eof]                               --urls lines read so far
+ *   R <url or ->                  the referrer of the A lines that follow
+ *   A <depth> <redirects> <url>   a URL admitted to the crawl
+ *   U <lines> [eof]               --urls lines read so far
  *
- * URLs are in normal form, so they hold no tab or newline.  What reached a
+ * All the links of a page are admitted together, so their referrer is
+ * written once, in an R line before them, not on every line (the journal
+ * costs the URL and a few bytes a URL).  Journals of earlier versions, whose
+ * A lines carry the referrer as a fifth field, are still read.  URLs are in
+ * normal form, so they hold no tab or newline.  What reached a
  * final state is not journaled: pages.jsonl says that, and is written after
  * the journal (crawler/output.h), so the two always agree.
  */
@@ -17,18 +22,21 @@
 #include "common/buf.h"
 
 struct journal_rec {
-	char kind;              /* 'A' or 'U' */
+	char kind;              /* 'A', 'R' or 'U' */
 	uint32_t depth;
 	uint32_t redirects;
 	const char *url;
-	const char *referrer;   /* NULL for none */
+	const char *referrer;   /* A (old form) or R: NULL for none; an A line
+				 * of the new form leaves it NULL and has_ref 0 */
+	int has_ref;            /* the line named a referrer (or "-") */
 	uint64_t lines;
 	int eof;
 };
 
 /* Append a line to b (reset first); 0 or SC_ETOOBIG. */
 int journal_admit(struct buf *b, const char *url, uint32_t depth,
-		  uint32_t redirects, const char *referrer);
+		  uint32_t redirects);
+int journal_referrer(struct buf *b, const char *referrer);
 int journal_urls(struct buf *b, uint64_t lines, int eof);
 
 /*

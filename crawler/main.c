@@ -44,6 +44,8 @@ static const char usage_text[] =
 "  -j, --shards N           worker processes (default: number of cores)\n"
 "  -c, --concurrency N      transfers in flight, all shards (default 64)\n"
 "      --per-host N         transfers in flight per host (default 2)\n"
+"      --frontier-memory N  memory for queued URLs (default 64M); the rest\n"
+"                           waits on disk in DIR/spill/\n"
 "\n"
 "Scope\n"
 "      --depth N            follow links at most N hops from a seed\n"
@@ -290,7 +292,7 @@ enum {
 	OPT_MAX_CRAWL_DELAY, OPT_DELAY, OPT_RATE, OPT_HOST_RATE, OPT_RETRIES,
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
-	OPT_MAX_REPEATS, OPT_HOST_QUOTA,
+	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY,
 };
 
 static const struct option long_opts[] = {
@@ -335,6 +337,7 @@ static const struct option long_opts[] = {
 	{ "max-url-length",  required_argument, NULL, OPT_MAX_URL_LENGTH },
 	{ "max-repeats",     required_argument, NULL, OPT_MAX_REPEATS },
 	{ "host-quota",      required_argument, NULL, OPT_HOST_QUOTA },
+	{ "frontier-memory", required_argument, NULL, OPT_FRONTIER_MEMORY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -367,6 +370,7 @@ static void config_defaults(struct crawl_config *c)
 	c->drain_timeout = SC_DEFAULT_DRAIN;
 	c->max_url_length = SC_DEFAULT_MAX_URL_LENGTH;
 	c->max_repeats = SC_DEFAULT_MAX_REPEATS;
+	c->frontier_memory = SC_DEFAULT_FRONTIER_MEMORY;
 }
 
 static void set_str(char **field, const char *v)
@@ -408,6 +412,7 @@ static void load_resume(struct crawl_config *cli, struct crawl_config *res)
 	res->quiet = cli->quiet;
 	res->verbose = cli->verbose;
 	res->drain_timeout = cli->drain_timeout;
+	res->frontier_memory = cli->frontier_memory;
 }
 
 int main(int argc, char **argv)
@@ -449,6 +454,10 @@ int main(int argc, char **argv)
 		case OPT_HOST_QUOTA:
 			mark("host-quota");
 			cfg.host_quota = (uint64_t)parse_long("--host-quota", optarg, 0, LONG_MAX);
+			break;
+		case OPT_FRONTIER_MEMORY:
+			cfg.frontier_memory = parse_size("--frontier-memory", optarg,
+							 SC_FRONTIER_MEMORY_MIN);
 			break;
 		case OPT_DRAIN_TIMEOUT:
 			cfg.drain_timeout = parse_long("--drain-timeout", optarg, 0, 86400);

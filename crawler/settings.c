@@ -91,7 +91,7 @@ static void format_value(const struct crawl_config *cfg, const struct st_field *
 		snprintf(out, n, "%.17g", CAT(cfg, f, double));
 		break;
 	case ST_SCOPE:
-		snprintf(out, n, "%s", scope_names[CAT(cfg, f, enum scope)]);
+		snprintf(out, n, "%s", scope_names[CAT(cfg, f, enum scope_kind)]);
 		break;
 	case ST_LIST:
 		out[0] = '\0';
@@ -196,7 +196,7 @@ static int parse_value(struct crawl_config *cfg, const struct st_field *f, const
 	case ST_SCOPE:
 		for (i = 0; i < 3; i++)
 			if (strcmp(v, scope_names[i]) == 0)
-				AT(cfg, f, enum scope) = (enum scope)i;
+				AT(cfg, f, enum scope_kind) = (enum scope_kind)i;
 		return 0;
 	case ST_LIST: {
 		char ***list = &AT(cfg, f, char **);

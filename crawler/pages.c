@@ -1,0 +1,85 @@
+#include "crawler/pages.h"
+
+#include "common/json.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pages_line(struct buf *b, const char *url, uint32_t depth,
+		const char *referrer, const struct msg_result *r,
+		const struct pages_where *w)
+{
+	buf_reset(b);
+	buf_puts(b, "{\"url\":");
+	json_cstr(b, url);
+	buf_printf(b, ",\"status\":%u", r->status);
+	if (r->error && *r->error) {
+		buf_puts(b, ",\"error\":");
+		json_cstr(b, r->error);
+	}
+	buf_puts(b, ",\"content_type\":");
+	json_cstr(b, r->content_type && *r->content_type ? r->content_type : NULL);
+	buf_printf(b, ",\"bytes\":%llu,\"digest\":", (unsigned long long)r->bytes);
+	json_cstr(b, r->digest && *r->digest ? r->digest : NULL);
+	buf_printf(b, ",\"depth\":%u,\"referrer\":", depth);
+	json_cstr(b, referrer);
+	buf_printf(b, ",\"fetch_ms\":%u,\"attempts\":%u", r->fetch_ms, r->attempts);
+	if (r->location && *r->location) {
+		buf_puts(b, ",\"location\":");
+		json_cstr(b, r->location);
+	}
+	if (r->flags & MSG_RES_TRUNCATED)
+		buf_puts(b, ",\"truncated\":true");
+	if (r->links_dropped)
+		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
+	if (w && w->warc_file) {
+		buf_puts(b, ",\"warc_file\":");
+		json_cstr(b, w->warc_file);
+		buf_printf(b, ",\"warc_offset\":%llu,\"warc_length\":%llu}\n",
+			   (unsigned long long)w->offset, (unsigned long long)w->length);
+	} else {
+		buf_puts(b, ",\"warc_file\":null,\"warc_offset\":null,\"warc_length\":null}\n");
+	}
+}
+
+int pages_str(const char *line, const char *key, char *out, size_t n)
+{
+	char pat[32];
+	const char *p;
+	size_t k = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return 0;
+	for (p += strlen(pat); *p && *p != '"' && k + 1 < n; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			if (*p == 'u' && isxdigit((unsigned char)p[1]) && p[2] && p[3] && p[4]) {
+				out[k++] = (char)strtol((char[]){ p[3], p[4], 0 }, NULL, 16);
+				p += 4;
+				continue;
+			}
+			out[k++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
+		} else {
+			out[k++] = *p;
+		}
+	}
+	out[k] = '\0';
+	return *p == '"';
+}
+
+int pages_num(const char *line, const char *key, uint64_t *v)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(line, pat);
+	if (!p || !isdigit((unsigned char)p[strlen(pat)]))
+		return 0;
+	*v = strtoull(p + strlen(pat), NULL, 10);
+	return 1;
+}

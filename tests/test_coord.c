@@ -1,0 +1,174 @@
+/*
+ * test_coord.c - the coordinator's own rules, without processes: the
+ * split of -c over shards, the journal's lines (new and old forms), the
+ * pages.jsonl line and its readers, the spider-trap guards.
+ */
+#include "common/err.h"
+#include "common/msg.h"
+#include "crawler/journal.h"
+#include "crawler/pages.h"
+#include "crawler/scope.h"
+#include "crawler/share.h"
+
+#include "tests/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_share_split(void)
+{
+	static const struct {
+		int n;
+		uint64_t c;
+		uint64_t demand[4];
+		uint32_t want[4];
+	} cases[] = {
+		/* no demand: equal parts, rounded up */
+		{ 2, 64, { 0, 0 }, { 32, 32 } },
+		{ 3, 64, { 0, 0, 0 }, { 22, 22, 22 } },
+		/* demand over -c: in proportion (8 hosts x 32 per host, 6/2) */
+		{ 2, 256, { 192, 64 }, { 192, 64 } },
+		{ 2, 256, { 384, 128 }, { 192, 64 } },
+		/* demand under -c: the spare spread the same way */
+		{ 2, 64, { 8, 8 }, { 32, 32 } },
+		{ 2, 64, { 24, 8 }, { 48, 16 } },
+		/* a shard without demand keeps one */
+		{ 2, 64, { 16, 0 }, { 64, 1 } },
+		{ 4, 100, { 0, 50, 0, 50 }, { 1, 50, 1, 50 } },
+	};
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t out[4] = { 0 };
+		share_split(cases[i].demand, cases[i].n, cases[i].c, out);
+		for (k = 0; k < cases[i].n; k++)
+			CHECK_INT(out[k], cases[i].want[k]);
+	}
+}
+
+static void test_journal(void)
+{
+	struct buf b;
+	struct journal_rec r;
+	char line[256];
+
+	buf_init(&b, 1 << 16);
+	CHECK_INT(journal_referrer(&b, "http://a.test/"), 0);
+	CHECK_STR(b.data, "R\thttp://a.test/\n");
+	CHECK_INT(journal_admit(&b, "http://a.test/x", 2, 1), 0);
+	CHECK_STR(b.data, "A\t2\t1\thttp://a.test/x\n");
+
+	strcpy(line, "A\t2\t1\thttp://a.test/x");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK_INT(r.kind, 'A');
+	CHECK_INT(r.depth, 2);
+	CHECK_INT(r.redirects, 1);
+	CHECK_STR(r.url, "http://a.test/x");
+	CHECK_INT(r.has_ref, 0);
+
+	strcpy(line, "R\thttp://a.test/");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK_INT(r.kind, 'R');
+	CHECK_STR(r.referrer, "http://a.test/");
+	strcpy(line, "R\t-");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK(r.referrer == NULL && r.has_ref);
+
+	/* the old form: the referrer on the A line */
+	strcpy(line, "A\t1\t0\thttp://a.test/y\thttp://a.test/");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK_STR(r.referrer, "http://a.test/");
+	CHECK_INT(r.has_ref, 1);
+	strcpy(line, "A\t0\t0\thttp://a.test/\t-");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK(r.referrer == NULL && r.has_ref);
+
+	/* what is not a journal line */
+	{
+		static const char *bad[] = {
+			"", "X\t1", "A\t1\t0", "A\tx\t0\thttp://a/", "A\t1\t0\t",
+			"A\t1\t0\thttp://a/\tref\textra", "R", "R\t", "R\ta\tb",
+			"U\tx", "U\t1\tnot-eof", "AA\t1\t0\thttp://a/",
+		};
+		size_t i;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			strcpy(line, bad[i]);
+			CHECK_INT(journal_parse(line, &r), SC_EINVAL);
+		}
+	}
+	buf_release(&b);
+}
+
+static void test_pages(void)
+{
+	struct buf b;
+	struct msg_result r;
+	struct pages_where w = { "crawl-00003.warc.gz", 1234, 567 };
+	char s[256];
+	uint64_t v = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.status = 301;
+	r.content_type = "text/html";
+	r.bytes = 99;
+	r.digest = "sha1:ABC";
+	r.fetch_ms = 7;
+	r.attempts = 1;
+	r.location = "http://a.test/\"q\"";
+	buf_init(&b, 1 << 16);
+	pages_line(&b, "http://a.test/x\ty", 3, "http://a.test/", &r, &w);
+	CHECK(b.len > 0 && b.data[b.len - 1] == '\n');
+	CHECK_INT(pages_str(b.data, "url", s, sizeof(s)), 1);
+	CHECK_STR(s, "http://a.test/x\ty");
+	CHECK_INT(pages_str(b.data, "location", s, sizeof(s)), 1);
+	CHECK_STR(s, "http://a.test/\"q\"");
+	CHECK_INT(pages_str(b.data, "error", s, sizeof(s)), 0);
+	CHECK_INT(pages_num(b.data, "status", &v), 1);
+	CHECK_INT(v, 301);
+	CHECK_INT(pages_num(b.data, "warc_offset", &v), 1);
+	CHECK_INT(v, 1234);
+	CHECK_INT(pages_num(b.data, "warc_length", &v), 1);
+	CHECK_INT(v, 567);
+	CHECK_INT(pages_str(b.data, "warc_file", s, sizeof(s)), 1);
+	CHECK_STR(s, "crawl-00003.warc.gz");
+
+	r.error = "timeout: too slow";
+	pages_line(&b, "http://a.test/", 0, NULL, &r, NULL);
+	CHECK_INT(pages_str(b.data, "error", s, sizeof(s)), 1);
+	CHECK_STR(s, "timeout: too slow");
+	CHECK(strstr(b.data, "\"referrer\":null") != NULL);
+	CHECK(strstr(b.data, "\"warc_file\":null") != NULL);
+	CHECK_INT(pages_num(b.data, "warc_offset", &v), 0);
+	buf_release(&b);
+}
+
+static void test_traps(void)
+{
+	struct crawl_config cfg;
+	struct scope sc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.scope = SCOPE_HOST;
+	cfg.max_url_length = 40;
+	cfg.max_repeats = 2;
+	scope_init(&sc, &cfg);
+	scope_add(&sc, "http://a.test/");
+	CHECK_INT(scope_in(&sc, "http://a.test/x"), 1);
+	CHECK_INT(scope_in(&sc, "http://b.test/x"), 0);
+	CHECK_INT(scope_trapped(&sc, "http://a.test/a/b/a/b"), 0);
+	CHECK_INT(scope_trapped(&sc, "http://a.test/a/b/a/b/a"), 1);
+	CHECK_INT(scope_trapped(&sc, "http://a.test/0123456789012345678901234567"), 1);
+	CHECK_INT(sc.trap_refused, 2);
+	scope_release(&sc);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	test_share_split();
+	test_journal();
+	test_pages();
+	test_traps();
+	return check_report(argv[0]);
+}
