@@ -1,0 +1,274 @@
+#include "shard/xfer.h"
+
+#include "common/err.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "shard/page.h"
+#include "shard/sched.h"
+#include "shard/shard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A body buffer larger than this is freed after its transfer. */
+#define BODY_KEEP      (1u << 20)
+
+/* ---- libcurl callbacks ---- */
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n, kept = buf_append_upto(&x->body, p, len);
+
+	if (kept < len) {
+		x->truncated = 1;
+		return 0;       /* abort: the rest would be cut anyway */
+	}
+	return len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	/* an interim (1xx) response is followed by the final one: keep the last */
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
+		buf_reset(&x->hdr);
+	if (buf_append(&x->hdr, p, len)) {
+		x->hdr_overflow = 1;
+		return 0;
+	}
+	return len;
+}
+
+static int on_debug(CURL *e, curl_infotype type, char *p, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+
+	(void)e;
+	if (type == CURLINFO_HEADER_OUT)
+		buf_append_upto(&x->req, p, n);
+	return 0;
+}
+
+/* ---- the pool ---- */
+
+void xfer_pool_init(struct xfer_pool *p, const struct shard_config *cfg, CURLM *multi)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->cfg = cfg;
+	p->multi = multi;
+	for (i = 0; i < cfg->nheaders; i++)
+		p->headers = curl_slist_append(p->headers, cfg->headers[i]);
+	for (i = 0; i < cfg->nresolve; i++)
+		p->resolve = curl_slist_append(p->resolve, cfg->resolve[i]);
+}
+
+static void xfer_free(struct xfer *x)
+{
+	curl_easy_cleanup(x->easy);
+	buf_release(&x->req);
+	buf_release(&x->hdr);
+	buf_release(&x->body);
+	free(x);
+}
+
+void xfer_pool_release(struct xfer_pool *p)
+{
+	while (p->free) {
+		struct xfer *x = p->free;
+		p->free = x->next_free;
+		xfer_free(x);
+	}
+	curl_slist_free_all(p->headers);
+	curl_slist_free_all(p->resolve);
+	p->headers = p->resolve = NULL;
+}
+
+static struct xfer *xfer_new(struct xfer_pool *p)
+{
+	const struct shard_config *cfg = p->cfg;
+	struct xfer *x = xcalloc(1, sizeof(*x));
+	CURL *e = curl_easy_init();
+
+	if (!e)
+		SC_ASSERT(!"curl_easy_init");
+	x->easy = e;
+	buf_init(&x->req, SC_REQUEST_MAX);
+	buf_init(&x->hdr, SC_HEADERS_MAX);
+	buf_init(&x->body, (size_t)cfg->max_size);
+	/* options that never change between the transfers of this handle */
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
+	curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);  /* for on_debug's request bytes */
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+	/* HTTP/1.1 so the stored response is the byte stream received */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, cfg->user_agent);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, cfg->timeout_s);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, cfg->connect_timeout_s);
+	/* a server trickling bytes must not hold a slot forever */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SC_ROBOTS_REDIRECTS);
+	if (p->headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->headers);
+	if (p->resolve)
+		curl_easy_setopt(e, CURLOPT_RESOLVE, p->resolve);
+	if (cfg->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	return x;
+}
+
+struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
+			const char *url)
+{
+	struct xfer *x = p->free;
+	long page = j != NULL;
+
+	if (x)
+		p->free = x->next_free;
+	else
+		x = xfer_new(p);
+	x->job = j;
+	x->host = h;
+	buf_reset(&x->req);
+	buf_reset(&x->hdr);
+	buf_reset(&x->body);
+	x->body.cap = page ? (size_t)p->cfg->max_size : SC_ROBOTS_MAX;
+	x->truncated = 0;
+	x->hdr_overflow = 0;
+	x->errbuf[0] = '\0';
+	clock_gettime(CLOCK_REALTIME, &x->start);
+	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, !page);
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, !page);
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, !page);
+	p->active++;
+	if (curl_multi_add_handle(p->multi, x->easy) != CURLM_OK)
+		SC_ASSERT(!"curl_multi_add_handle");
+	log_debug("start '%s'", url);
+	return x;
+}
+
+void xfer_release(struct xfer_pool *p, struct xfer *x)
+{
+	curl_multi_remove_handle(p->multi, x->easy);
+	if (x->body.alloc > BODY_KEEP)
+		buf_release(&x->body);
+	x->job = NULL;
+	x->host = NULL;
+	x->next_free = p->free;
+	p->free = x;
+	p->active--;
+}
+
+long xfer_status(const struct xfer *x)
+{
+	long status = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	return status;
+}
+
+/* What a failed transfer's error says; "kind: detail". */
+static const char *fail_kind(const struct xfer *x, CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:  return "dns";
+	case CURLE_COULDNT_CONNECT:        return "connect";
+	case CURLE_OPERATION_TIMEDOUT:     return "timeout";
+	case CURLE_GOT_NOTHING:            return "empty-reply";
+	case CURLE_PARTIAL_FILE:           return "partial";
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:             return "network";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:     return "tls";
+	case CURLE_WRITE_ERROR:
+		return x->hdr_overflow ? "headers-too-large" : "write";
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:          return "url";
+	default:                           return "http";
+	}
+}
+
+void xfer_reason(const struct xfer *x, CURLcode rc, char *out, size_t n)
+{
+	const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+	size_t len;
+
+	if (x->hdr_overflow)
+		detail = "response headers over the cap";
+	snprintf(out, n, "%s: %s", fail_kind(x, rc), detail);
+	/* error buffers may end with a newline */
+	len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+		out[--len] = '\0';
+}
+
+int xfer_transient(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_SSL_CONNECT_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void xfer_capture(const struct xfer *x, long status, const char *error,
+		  struct page_in *in)
+{
+	const struct job *j = x->job;
+	char *ip = NULL, *ctype = NULL;
+	double total = 0;
+
+	memset(in, 0, sizeof(*in));
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
+	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_IP, &ip);
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
+	in->id = j->id;
+	in->url = j->url;
+	in->depth = j->depth;
+	in->flags = j->flags;
+	in->attempts = j->attempts;
+	in->status = (uint32_t)status;
+	in->error = error;
+	in->fetch_ms = (uint32_t)(total * 1000);
+	in->ip = ip ? ip : "";
+	in->content_type = ctype ? ctype : "";
+	in->start = x->start;
+	in->truncated = x->truncated;
+	in->req = x->req.data;
+	in->req_len = x->req.len;
+	in->hdr = x->hdr.data;
+	in->hdr_len = x->hdr.len;
+	in->body = x->body.data;
+	in->body_len = x->body.len;
+}
