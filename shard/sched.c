@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "common/robots.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ void sched_init(struct sched *s, int per_host, double rate)
 	s->hmask = 255;
 	s->htab = xcalloc(s->hmask + 1, sizeof(*s->htab));
 	s->per_host = per_host;
+	s->limit = INT_MAX;
 	s->rate_gap_us = rate > 0 ? (uint64_t)(1e6 / rate + 0.5) : 0;
 }
 
@@ -237,7 +239,7 @@ struct host *sched_next(struct sched *s, uint64_t now, uint64_t *when)
 	struct host *h;
 
 	*when = UINT64_MAX;
-	if (!s->nready)
+	if (!s->nready || s->active >= s->limit)
 		return NULL;
 	h = s->ready[0];
 	*when = h->next_us > s->next_us ? h->next_us : s->next_us;
@@ -251,6 +253,7 @@ void sched_started(struct sched *s, struct host *h, uint64_t now)
 	/* The gaps count from this start, never from a missed deadline: a late
 	 * loop turn must not let two requests through closer than the gap. */
 	h->active++;
+	s->active++;
 	h->next_us = now + h->gap_us;
 	s->last_us = now;
 	s->next_us = s->rate_gap_us ? now + s->rate_gap_us : 0;
@@ -263,10 +266,16 @@ void sched_set_rate_gap(struct sched *s, uint64_t gap_us)
 	s->next_us = gap_us && s->last_us ? s->last_us + gap_us : 0;
 }
 
+void sched_set_limit(struct sched *s, int limit)
+{
+	s->limit = limit > 0 ? limit : 1;
+}
+
 void sched_finished(struct sched *s, struct host *h)
 {
-	SC_ASSERT(h->active > 0);
+	SC_ASSERT(h->active > 0 && s->active > 0);
 	h->active--;
+	s->active--;
 	sched_update(s, h);
 }
 

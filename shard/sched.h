@@ -12,6 +12,11 @@
  * place a state changes.  A DEAD host was given up: the shard fails its jobs
  * instead of queueing them.
  *
+ * The shard as a whole may have at most limit transfers in flight (its share
+ * of -c, changed by MSG_SHARE with sched_set_limit()); at the limit
+ * sched_next() gives no host, so a lower limit lets the running transfers
+ * finish and starts none above it.
+ *
  * Politeness is time: each host has next_us, the earliest start of its next
  * transfer (its gap after a start: --delay, Crawl-delay, --host-rate; or a
  * Retry-After), and the shard has next_us for its share of --rate.  The
@@ -79,12 +84,15 @@ struct sched {
 	size_t ndelayed, delayed_cap;
 	uint64_t queued;        /* jobs in host queues */
 	int per_host;
+	int active;             /* transfers in flight in the shard */
+	int limit;              /* most transfers in flight (INT_MAX: none) */
 	uint64_t rate_gap_us;   /* 1e6 / rate; 0: no shard-wide rate */
 	uint64_t next_us;       /* earliest next start under the rate */
 	uint64_t last_us;       /* the last start in the shard */
 };
 
-/* rate: requests/s for the whole shard, 0 for none. */
+/* rate: requests/s for the whole shard, 0 for none.  No transfer limit
+ * until sched_set_limit(). */
 void sched_init(struct sched *s, int per_host, double rate);
 /* Frees every host and every job still held. */
 void sched_release(struct sched *s);
@@ -112,7 +120,8 @@ void sched_update(struct sched *s, struct host *h);
 
 /*
  * The host that may start a transfer at now, or NULL.  *when gets the
- * earliest time one might (UINT64_MAX: nothing waits on time).
+ * earliest time one might (UINT64_MAX: nothing waits on time, e.g. the
+ * shard is at its limit and waits for a transfer to end).
  */
 struct host *sched_next(struct sched *s, uint64_t now, uint64_t *when);
 
@@ -121,6 +130,10 @@ void sched_started(struct sched *s, struct host *h, uint64_t now);
 /* The shard's share of --rate changed: a new gap between starts (0: none).
  * It applies from the last start, so a lower rate takes effect at once. */
 void sched_set_rate_gap(struct sched *s, uint64_t gap_us);
+
+/* The most transfers in flight in the shard (at least 1).  Lowering it
+ * stops nothing that runs: sched_next() waits until active < limit. */
+void sched_set_limit(struct sched *s, int limit);
 
 /* A transfer on h ended: its slot is free again. */
 void sched_finished(struct sched *s, struct host *h);

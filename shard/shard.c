@@ -225,6 +225,16 @@ static void start(struct shard *s, struct host *h, struct job *j, const char *ur
 	xfer_start(&s->xp, h, j, url);
 }
 
+/*
+ * The shard's transfer limit (its share of -c): the scheduler starts
+ * nothing above it, and libcurl's connection cache follows it.
+ */
+static void set_concurrency(struct shard *s, int n)
+{
+	sched_set_limit(&s->sc, n);
+	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)n * 2);
+}
+
 /* Start what may start: due retries back in their queues, then transfers
  * while the shard, a host, the rate and the output queue have room. */
 static void schedule(struct shard *s)
@@ -235,8 +245,7 @@ static void schedule(struct shard *s)
 
 	while ((j = sched_due(&s->sc, now)))
 		job_queue(s, j->host, j, 0);
-	while (s->xp.active < s->cfg->concurrency &&
-	       frame_pending(&s->out) < OUT_SOFT_MAX &&
+	while (frame_pending(&s->out) < OUT_SOFT_MAX &&
 	       (h = sched_next(&s->sc, now, &when))) {
 		if (h->state == HOST_NEW) {
 			char url[SC_URL_MAX + 16];
@@ -302,8 +311,10 @@ static void read_input(struct shard *s)
 			take_urls(s, &f);
 		} else if (f.type == MSG_SHARE && msg_share_decode(f.body, f.body_len, &sh) == 0) {
 			sched_set_rate_gap(&s->sc, sh.rate_gap_us);
-			log_debug("rate share: a start every %llu us",
-				  (unsigned long long)sh.rate_gap_us);
+			if ((int)sh.concurrency != s->sc.limit)
+				set_concurrency(s, (int)sh.concurrency);
+			log_debug("share: a start every %llu us, %u in flight",
+				  (unsigned long long)sh.rate_gap_us, sh.concurrency);
 		} else {
 			log_error("unexpected frame type %d from the coordinator", f.type);
 			s->failed = 1;
@@ -380,7 +391,7 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, on_timer);
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
 	curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->per_host);
-	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)cfg->concurrency * 2);
+	set_concurrency(s, cfg->concurrency);
 
 	memset(&ev, 0, sizeof(ev));
 	ev.data.fd = in_fd;
@@ -411,11 +422,9 @@ static int loop_timeout(struct shard *s)
 {
 	uint64_t now = now_us(), next = s->curl_deadline, when;
 
-	if (s->xp.active < s->cfg->concurrency) {
-		sched_next(&s->sc, now, &when);
-		if (when < next)
-			next = when;
-	}
+	sched_next(&s->sc, now, &when);
+	if (when < next)
+		next = when;
 	when = sched_next_due(&s->sc);
 	if (when < next)
 		next = when;

@@ -22,7 +22,8 @@
 struct shard_config {
 	int index;              /* 0 .. nshards-1 */
 	int nshards;
-	int concurrency;        /* transfers in flight in this shard */
+	int concurrency;        /* transfers in flight in this shard, until a
+				 * MSG_SHARE gives another */
 	int per_host;           /* transfers in flight per host */
 	long timeout_s;         /* whole transfer */
 	long connect_timeout_s;

@@ -188,6 +188,58 @@ static void test_states(void)
 	sched_release(&s);   /* frees the jobs still queued */
 }
 
+/* The shard's transfer limit (MSG_SHARE's concurrency): nothing starts at or
+ * above it; lowering it lets the running transfers finish first. */
+static void test_limit(void)
+{
+	struct sched s;
+	struct host *h[4], *got;
+	char key[32];
+	uint64_t when;
+	int i, n;
+
+	sched_init(&s, 4, 0);
+	sched_set_limit(&s, 3);
+	for (i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "l%d.test:80", i);
+		h[i] = sched_host(&s, key, HOST_OPEN);
+		push(&s, h[i], 4);
+	}
+	for (n = 0; (got = sched_next(&s, 0, &when)); n++) {
+		free(sched_pop(&s, got));
+		sched_started(&s, got, 0);
+	}
+	CHECK_INT(n, 3);
+	CHECK_INT(s.active, 3);
+	CHECK(when == UINT64_MAX);      /* waits for an end, not for time */
+	/* lower to 1: two ends start nothing, the third lets one start */
+	sched_set_limit(&s, 1);
+	for (i = 0; i < 4 && s.active > 0; i++) {
+		while (h[i]->active > 0 && s.active > 0) {
+			sched_finished(&s, h[i]);
+			got = sched_next(&s, 0, &when);
+			CHECK(s.active == 0 ? got != NULL : got == NULL);
+		}
+	}
+	CHECK_INT(s.active, 0);
+	got = sched_next(&s, 0, &when);
+	free(sched_pop(&s, got));
+	sched_started(&s, got, 0);
+	CHECK(sched_next(&s, 0, &when) == NULL);
+	/* raise to 5: four more start at once */
+	sched_set_limit(&s, 5);
+	for (n = 0; (got = sched_next(&s, 0, &when)); n++) {
+		free(sched_pop(&s, got));
+		sched_started(&s, got, 0);
+	}
+	CHECK_INT(n, 4);
+	CHECK_INT(s.active, 5);
+	/* a limit of 0 means 1, never "stop for ever" */
+	sched_set_limit(&s, 0);
+	CHECK_INT(s.limit, 1);
+	sched_release(&s);
+}
+
 static void test_delayed(void)
 {
 	struct sched s;
@@ -228,6 +280,7 @@ int main(int argc, char **argv)
 	test_per_host_slots();
 	test_rate();
 	test_states();
+	test_limit();
 	test_delayed();
 	return check_report(argv[0]);
 }
