@@ -642,30 +642,53 @@ static void seed_all(struct coord *c)
 	}
 }
 
-/* Set up, resume or seed, run, and close; the exit status. */
+/* Open the output files: new ones, or where a resumed crawl goes on. */
+static int open_output(struct coord *c, const struct output_resume *res)
+{
+	char *fields = warcinfo_fields(c->cfg);
+	int rc = output_open(&c->out, c->cfg->outdir, c->cfg->warc_max_size,
+			     fields, res);
+
+	free(fields);
+	if (rc)
+		log_error("cannot open '%s': %s", c->out.err_path, strerror(c->out.err_errno));
+	return rc;
+}
+
+/*
+ * Set up, resume or seed, run, and close; the exit status.  A new crawl
+ * writes its settings and opens its files first, so a crawl killed at any
+ * moment after it started can be resumed; the shards are forked before any
+ * URL is admitted and before the resume scan, so that they share none of
+ * the coordinator's frontier.
+ */
 static int crawl(struct coord *c)
 {
 	const struct crawl_config *cfg = c->cfg;
 	struct resume_state rs;
 	struct stats_view v;
-	char *fields;
 	double wall;
 	int rc;
 
 	rc = lock_dir(c);
 	if (rc)
 		return rc;
+	if (!cfg->resume) {
+		if (open_output(c, NULL))
+			return 1;
+		if (settings_save(cfg, cfg->outdir)) {
+			log_error("cannot write '%s/settings': %s", cfg->outdir, strerror(errno));
+			return 1;
+		}
+	}
 	c->fr = frontier_open(cfg);
 	if (!c->fr)
 		return 1;
 	shard_settings(c);
 	procs_init(&c->pr, cfg->shards, &c->scfg, c->fr,
 		   (size_t)cfg->max_size * 2 + (2u << 20), cfg->verbose);
-	/* the shards are forked first, so that they share none of what the
-	 * resume scan builds */
 	if (procs_start(&c->pr))
 		return 1;
-	memset(&rs, 0, sizeof(rs));
 	if (cfg->resume) {
 		if (resume_scan(cfg, c->fr, &c->scope, &c->st, &rs))
 			return 1;
@@ -680,20 +703,9 @@ static int crawl(struct coord *c)
 					(unsigned long long)c->st.finished);
 			return 0;
 		}
-	}
-	fields = warcinfo_fields(cfg);
-	rc = output_open(&c->out, cfg->outdir, cfg->warc_max_size, fields,
-			 cfg->resume ? &rs.out : NULL);
-	free(fields);
-	if (rc) {
-		log_error("cannot open '%s': %s", c->out.err_path, strerror(c->out.err_errno));
-		return 1;
-	}
-	if (!cfg->resume) {
-		if (settings_save(cfg, cfg->outdir)) {
-			log_error("cannot write '%s/settings': %s", cfg->outdir, strerror(errno));
+		if (open_output(c, &rs.out))
 			return 1;
-		}
+	} else {
 		seed_all(c);
 		if (source_open(&c->src, cfg->urls_file, 0))
 			return 1;
