@@ -22,11 +22,17 @@
 #define SC_LINKS_MAX          20000         /* links kept from one page */
 #define SC_DEFAULT_TIMEOUT    60            /* seconds, whole transfer (--timeout) */
 #define SC_DEFAULT_CONNECT_TIMEOUT 15       /* seconds (--connect-timeout) */
+#define SC_DNS_CACHE_S        0             /* libcurl DNS cache lifetime (shard/xfer.c) */
 
 /* robots.txt */
 #define SC_ROBOTS_MAX         (512u << 10)  /* bytes parsed (RFC 9309 asks for at least 500 KiB) */
 #define SC_ROBOTS_RULES_MAX   10000         /* allow/disallow rules kept for one host */
 #define SC_ROBOTS_REDIRECTS   5             /* redirects followed to find robots.txt */
+#define SC_ROBOTS_MAX_AGE_S   86400         /* rules fetched again after this (RFC 9309 §2.4) */
+
+/* Shard host state (shard/sched.h) */
+#define SC_HOST_IDLE_S        60            /* an idle host is forgotten after this (or its gap) */
+#define SC_DEAD_IDLE_FACTOR   10            /* ... a host given up after this many times as long */
 
 /* Frames on the coordinator <-> shard pipes */
 #define SC_FRAME_BODY_MAX     (32u << 20)   /* decoded body of one frame */

@@ -35,13 +35,13 @@ enum robotsfetch_verdict robotsfetch_done(struct policy *p, struct xfer *x,
 	long status = xfer_status(x), delay;
 	char reason[CURL_ERROR_SIZE + 96];
 
-	robots_free(h->robots);
-	h->robots = NULL;
 	if ((rc == CURLE_OK && status >= 200 && status < 300) ||
 	    (rc == CURLE_WRITE_ERROR && x->truncated)) {
+		robots_free(h->robots);
 		h->robots = robots_parse(x->body.data, x->body.len, cfg->robots_token);
 	} else if ((rc == CURLE_OK && status >= 300 && status < 500) ||
 		   rc == CURLE_TOO_MANY_REDIRECTS) {
+		robots_free(h->robots);
 		h->robots = NULL;       /* "unavailable": everything allowed */
 	} else {
 		/* "unreachable": nothing allowed for now; ask again later */
@@ -49,6 +49,14 @@ enum robotsfetch_verdict robotsfetch_done(struct policy *p, struct xfer *x,
 			snprintf(reason, sizeof(reason), "HTTP %ld", status);
 		else
 			xfer_reason(x, rc, reason, sizeof(reason));
+		if (h->robots_at) {
+			/* a refetch: the cached rules stay good while robots.txt
+			 * is unreachable (RFC 9309 §2.4), for another max age */
+			log_info("host '%s': robots.txt unreachable (%s), keeping "
+				 "the rules read before", h->key, reason);
+			*at_us = now + h->gap_us;
+			return ROBOTSFETCH_OPEN;
+		}
 		if (++h->robots_failures > cfg->retries) {
 			snprintf(why, n, "robots: robots.txt unavailable (%s)", reason);
 			return ROBOTSFETCH_GIVE_UP;
@@ -56,6 +64,7 @@ enum robotsfetch_verdict robotsfetch_done(struct policy *p, struct xfer *x,
 		*at_us = now + policy_backoff_us(p, (uint32_t)h->robots_failures);
 		return ROBOTSFETCH_AGAIN;
 	}
+	h->robots_failures = 0;
 	delay = robots_delay_ms(h->robots);
 	if (delay > cfg->max_crawl_delay_ms)
 		delay = cfg->max_crawl_delay_ms;

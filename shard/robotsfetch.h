@@ -8,7 +8,10 @@
  *   too many redirects
  *   5xx, no answer                  "unreachable": nothing allowed for now;
  *                                   asked again after a backoff, and after
- *                                   --retries of those the host is given up
+ *                                   --retries of those the host is given up;
+ *                                   on a refetch (rules older than the
+ *                                   scheduler's max age) the rules read
+ *                                   before stay in force (RFC 9309 §2.4)
  *
  * The caller starts the transfer (xfer_start with no job, after putting the
  * host in HOST_ROBOTS) and applies the verdict to the scheduler.
@@ -30,7 +33,8 @@ void robotsfetch_url(const char *page_url, char *out, size_t n);
 const char *robotsfetch_path(const char *url);
 
 enum robotsfetch_verdict {
-	ROBOTSFETCH_OPEN,       /* rules known (h->robots, h->gap_us set) */
+	ROBOTSFETCH_OPEN,       /* rules known (h->robots, h->gap_us set): the
+				 * caller calls sched_rules_read() */
 	ROBOTSFETCH_AGAIN,      /* unreachable: ask again at *at_us */
 	ROBOTSFETCH_GIVE_UP,    /* unreachable too often: why says so */
 };

@@ -1,6 +1,7 @@
 #include "shard/sched.h"
 
 #include "common/err.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/robots.h"
 
@@ -10,6 +11,8 @@
 
 static const char *const state_names[] = { "new", "robots", "open", "dead" };
 
+static void host_free(struct host *h);
+
 void sched_init(struct sched *s, int per_host, double rate)
 {
 	memset(s, 0, sizeof(*s));
@@ -18,6 +21,14 @@ void sched_init(struct sched *s, int per_host, double rate)
 	s->per_host = per_host;
 	s->limit = INT_MAX;
 	s->rate_gap_us = rate > 0 ? (uint64_t)(1e6 / rate + 0.5) : 0;
+	s->idle_us = (uint64_t)SC_HOST_IDLE_S * 1000000;
+	s->robots_max_age_us = (uint64_t)SC_ROBOTS_MAX_AGE_S * 1000000;
+}
+
+void sched_set_expiry(struct sched *s, uint64_t idle_us, uint64_t robots_max_age_us)
+{
+	s->idle_us = idle_us ? idle_us : 1;
+	s->robots_max_age_us = robots_max_age_us;
 }
 
 void sched_release(struct sched *s)
@@ -33,10 +44,7 @@ void sched_release(struct sched *s)
 				jn = j->next;
 				free(j);
 			}
-			robots_free(h->robots);
-			free(h->dead_reason);
-			free(h->key);
-			free(h);
+			host_free(h);
 		}
 	}
 	for (i = 0; i < s->ndelayed; i++)
@@ -91,6 +99,93 @@ static void htab_grow(struct sched *s)
 	s->hmask = n - 1;
 }
 
+static void host_free(struct host *h)
+{
+	robots_free(h->robots);
+	free(h->dead_reason);
+	free(h->key);
+	free(h);
+}
+
+/* ---- idle hosts ---- */
+
+static void idle_unlink(struct sched *s, struct host *h)
+{
+	int l = h->idle_list;
+
+	if (h->iprev)
+		h->iprev->inext = h->inext;
+	else
+		s->idle_head[l] = h->inext;
+	if (h->inext)
+		h->inext->iprev = h->iprev;
+	else
+		s->idle_tail[l] = h->iprev;
+	h->iprev = h->inext = NULL;
+	h->idle_list = -1;
+}
+
+/* On the idle list it belongs on (at the tail, from now), or on none. */
+static void idle_file(struct sched *s, struct host *h)
+{
+	int idle = !h->queued && !h->active && !h->delayed;
+	int l = h->state == HOST_DEAD;
+
+	if (h->idle_list >= 0 && (!idle || h->idle_list != l))
+		idle_unlink(s, h);
+	if (!idle || h->idle_list == l)
+		return;
+	h->idle_since = s->now_us;
+	h->idle_list = l;
+	h->iprev = s->idle_tail[l];
+	h->inext = NULL;
+	if (s->idle_tail[l])
+		s->idle_tail[l]->inext = h;
+	else
+		s->idle_head[l] = h;
+	s->idle_tail[l] = h;
+}
+
+/* When an idle host may go. */
+static uint64_t idle_expiry(const struct sched *s, const struct host *h)
+{
+	uint64_t t = s->idle_us;
+
+	if (h->idle_list == 1)
+		t *= SC_DEAD_IDLE_FACTOR;
+	else if (h->gap_us > t)
+		t = h->gap_us;
+	t += h->idle_since;
+	return h->next_us > t ? h->next_us : t;
+}
+
+size_t sched_expire(struct sched *s, uint64_t now)
+{
+	size_t n = 0;
+	int l;
+
+	s->now_us = now;
+	for (l = 0; l < 2; l++) {
+		struct host *h;
+
+		while ((h = s->idle_head[l]) && idle_expiry(s, h) <= now) {
+			struct host **pp = &s->htab[str_hash(h->key) & s->hmask];
+
+			SC_ASSERT(h->heap_idx == SCHED_NONE);
+			idle_unlink(s, h);
+			while (*pp != h)
+				pp = &(*pp)->hnext;
+			*pp = h->hnext;
+			s->hcount--;
+			log_debug("host '%s': idle, forgotten", h->key);
+			host_free(h);
+			n++;
+		}
+	}
+	s->expired += n;
+	return n;
+}
+
 struct host *sched_host(struct sched *s, const char *key, enum host_state initial)
 {
 	size_t i = str_hash(key) & s->hmask;
@@ -103,10 +198,12 @@ struct host *sched_host(struct sched *s, const char *key, enum host_state initia
 	h->key = xstrdup(key);
 	h->state = initial;
 	h->heap_idx = SCHED_NONE;
+	h->idle_list = -1;
 	h->hnext = s->htab[i];
 	s->htab[i] = h;
 	if (++s->hcount > s->hmask)
 		htab_grow(s);
+	idle_file(s, h);
 	return h;
 }
 
@@ -170,6 +267,7 @@ void sched_update(struct sched *s, struct host *h)
 	int ready = h->queued > 0 && h->active < s->per_host &&
 		    (h->state == HOST_OPEN || (h->state == HOST_NEW && h->active == 0));
 
+	idle_file(s, h);
 	if (!ready) {
 		if (h->heap_idx != SCHED_NONE)
 			ready_remove(s, h);
@@ -195,6 +293,12 @@ void sched_set_state(struct sched *s, struct host *h, enum host_state st)
 			  state_names[st]);
 	h->state = st;
 	sched_update(s, h);
+}
+
+void sched_rules_read(struct sched *s, struct host *h, uint64_t now)
+{
+	h->robots_at = now ? now : 1;
+	sched_set_state(s, h, HOST_OPEN);
 }
 
 void sched_push(struct sched *s, struct host *h, struct job *j, int front)
@@ -238,14 +342,23 @@ struct host *sched_next(struct sched *s, uint64_t now, uint64_t *when)
 {
 	struct host *h;
 
-	*when = UINT64_MAX;
-	if (!s->nready || s->active >= s->limit)
-		return NULL;
-	h = s->ready[0];
-	*when = h->next_us > s->next_us ? h->next_us : s->next_us;
-	if (*when > now)
-		return NULL;
-	return h;
+	for (;;) {
+		*when = UINT64_MAX;
+		if (!s->nready || s->active >= s->limit)
+			return NULL;
+		h = s->ready[0];
+		*when = h->next_us > s->next_us ? h->next_us : s->next_us;
+		if (*when > now)
+			return NULL;
+		if (h->state != HOST_OPEN || !h->robots_at || !s->robots_max_age_us ||
+		    now - h->robots_at < s->robots_max_age_us)
+			return h;
+		/* stale rules: robots.txt again before the next job (it leaves
+		 * the heap until its transfers in flight are done) */
+		log_debug("host '%s': robots.txt older than %llu s", h->key,
+			  (unsigned long long)(s->robots_max_age_us / 1000000));
+		sched_set_state(s, h, HOST_NEW);
+	}
 }
 
 void sched_started(struct sched *s, struct host *h, uint64_t now)
@@ -291,6 +404,10 @@ void sched_delay(struct sched *s, struct job *j, uint64_t due_us)
 {
 	size_t i;
 
+	if (j->host) {
+		j->host->delayed++;
+		idle_file(s, j->host);
+	}
 	if (s->ndelayed == s->delayed_cap) {
 		s->delayed_cap = s->delayed_cap ? s->delayed_cap * 2 : 64;
 		s->delayed = xrealloc(s->delayed, s->delayed_cap * sizeof(*s->delayed));
@@ -332,6 +449,11 @@ struct job *sched_due(struct sched *s, uint64_t now)
 		delayed_set(s, i, last);
 	}
 	top->heap_idx = SCHED_NONE;
+	if (top->host) {
+		SC_ASSERT(top->host->delayed > 0);
+		top->host->delayed--;
+		idle_file(s, top->host);
+	}
 	return top;
 }
 

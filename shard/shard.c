@@ -175,12 +175,12 @@ static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 {
 	struct host *h = x->host;
 	char why[POLICY_WHY_MAX];
-	uint64_t at = 0;
+	uint64_t at = 0, now = now_us();
 
-	switch (robotsfetch_done(&s->pol, x, rc, now_us(), &at, why, sizeof(why))) {
+	switch (robotsfetch_done(&s->pol, x, rc, now, &at, why, sizeof(why))) {
 	case ROBOTSFETCH_OPEN:
 		h->next_us = at;
-		sched_set_state(&s->sc, h, HOST_OPEN);
+		sched_rules_read(&s->sc, h, now);
 		break;
 	case ROBOTSFETCH_AGAIN:
 		h->next_us = at;
@@ -216,13 +216,25 @@ static void check_done(struct shard *s)
 
 /* ---- starting transfers ---- */
 
+/*
+ * Start a transfer on h.  Its connection is kept for reuse only if a job
+ * queued on the host is there to take it (more queued than in flight):
+ * libcurl 7.88 closes an overflowing cache's oldest idle connection in a
+ * way that leaves that host's empty bundle in its connection hash for
+ * good, and walks the whole hash for every later overflow
+ * (Curl_conncache_extract_oldest), so idle connections of finished hosts
+ * made each URL cost more than the one before.  A connection closed at the
+ * end of its transfer goes the other way, which frees the bundle.
+ */
 static void start(struct shard *s, struct host *h, struct job *j, const char *url,
 		  uint64_t now)
 {
+	int reuse = h->queued > (uint32_t)h->active;
+
 	if (j)
 		j->attempts++;
 	sched_started(&s->sc, h, now);
-	xfer_start(&s->xp, h, j, url);
+	xfer_start(&s->xp, h, j, url, reuse);
 }
 
 /*
@@ -243,6 +255,7 @@ static void schedule(struct shard *s)
 	struct job *j;
 	struct host *h;
 
+	sched_expire(&s->sc, now);
 	while ((j = sched_due(&s->sc, now)))
 		job_queue(s, j->host, j, 0);
 	while (frame_pending(&s->out) < OUT_SOFT_MAX &&
@@ -406,6 +419,9 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 
 static void shard_teardown(struct shard *s)
 {
+	log_debug("%llu connections closed by libcurl's cache overflowing, "
+		  "%llu idle hosts forgotten", (unsigned long long)s->xp.evictions,
+		  (unsigned long long)s->sc.expired);
 	sched_release(&s->sc);
 	xfer_pool_release(&s->xp);
 	if (s->multi)

@@ -43,6 +43,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* libcurl 7.88's words when its connection cache overflows (conncache.c) */
+#define CACHE_FULL     "Connection cache is full"
+
 static int on_debug(CURL *e, curl_infotype type, char *p, size_t n, void *arg)
 {
 	struct xfer *x = arg;
@@ -50,6 +53,9 @@ static int on_debug(CURL *e, curl_infotype type, char *p, size_t n, void *arg)
 	(void)e;
 	if (type == CURLINFO_HEADER_OUT)
 		buf_append_upto(&x->req, p, n);
+	else if (type == CURLINFO_TEXT && n > sizeof(CACHE_FULL) - 1 && p[0] == 'C' &&
+		 memcmp(p, CACHE_FULL, sizeof(CACHE_FULL) - 1) == 0)
+		(*x->evictions)++;
 	return 0;
 }
 
@@ -124,6 +130,12 @@ static struct xfer *xfer_new(struct xfer_pool *p)
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, cfg->low_speed);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, cfg->low_speed_time);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)SC_ROBOTS_REDIRECTS);
+	/* libcurl's DNS cache is one hash of 71 chains that every finished
+	 * transfer prunes by walking all of it (7.88 Curl_hostcache_prune):
+	 * with the default 60 s that walk holds every host of the last minute
+	 * and costs more per URL the faster hosts go by.  0 keeps only the
+	 * entries in use; --resolve entries are permanent either way. */
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, (long)SC_DNS_CACHE_S);
 	if (p->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->headers);
 	if (p->resolve)
@@ -136,7 +148,7 @@ static struct xfer *xfer_new(struct xfer_pool *p)
 }
 
 struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
-			const char *url)
+			const char *url, int reuse)
 {
 	struct xfer *x = p->free;
 	long page = j != NULL;
@@ -154,11 +166,13 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	x->truncated = 0;
 	x->hdr_overflow = 0;
 	x->errbuf[0] = '\0';
+	x->evictions = &p->evictions;
 	clock_gettime(CLOCK_REALTIME, &x->start);
 	curl_easy_setopt(x->easy, CURLOPT_URL, url);
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, !page);
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, !page);
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, !page);
+	curl_easy_setopt(x->easy, CURLOPT_FORBID_REUSE, (long)!reuse);
 	p->active++;
 	if (curl_multi_add_handle(p->multi, x->easy) != CURLM_OK)
 		SC_ASSERT(!"curl_multi_add_handle");

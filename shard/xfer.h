@@ -42,6 +42,7 @@ struct xfer {
 	struct timespec start;  /* CLOCK_REALTIME: the WARC-Date */
 	int truncated;          /* body reached its cap */
 	int hdr_overflow;       /* headers reached SC_HEADERS_MAX */
+	uint64_t *evictions;    /* the pool's counter */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -50,6 +51,7 @@ struct xfer_pool {
 	CURLM *multi;
 	struct xfer *free;      /* idle handles */
 	int active;             /* handles on the multi handle */
+	uint64_t evictions;     /* connections libcurl closed as its cache was full */
 	struct curl_slist *headers;  /* --header */
 	struct curl_slist *resolve;  /* --resolve */
 };
@@ -65,11 +67,12 @@ void xfer_pool_release(struct xfer_pool *p);
  * record must agree with its own headers; the shard undoes the codings
  * itself) and never follow redirects (targets go back to the coordinator);
  * robots.txt is decoded by libcurl and follows up to SC_ROBOTS_REDIRECTS
- * redirects (RFC 9309).  Aborts only if libcurl cannot add a handle, which
- * is out of memory.
+ * redirects (RFC 9309).  reuse 0 closes the connection after the transfer
+ * (CURLOPT_FORBID_REUSE): for a host with nothing queued to take it.
+ * Aborts only if libcurl cannot add a handle, which is out of memory.
  */
 struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
-			const char *url);
+			const char *url, int reuse);
 
 /* Take a finished transfer off the multi handle and back into the pool. */
 void xfer_release(struct xfer_pool *p, struct xfer *x);

@@ -240,6 +240,158 @@ static void test_limit(void)
 	sched_release(&s);
 }
 
+#define SEC 1000000ull
+
+/* One job through host h at [t0, t1): popped, started, finished. */
+static void run_one(struct sched *s, struct host *h, uint64_t t0, uint64_t t1)
+{
+	push(s, h, 1);
+	sched_expire(s, t0);
+	free(sched_pop(s, h));
+	sched_started(s, h, t0);
+	sched_expire(s, t1);
+	sched_finished(s, h);
+}
+
+/* Idle hosts are forgotten after the idle time (or their gap), never while
+ * they hold work; DEAD ones after ten times as long. */
+static void test_expiry(void)
+{
+	struct sched s;
+	struct host *a, *b, *c, *d, *e, *h;
+	struct job *j;
+	uint64_t when;
+	char key[32];
+	int i, same = 1;
+
+	sched_init(&s, 2, 0);
+	sched_set_expiry(&s, 60 * SEC, 0);
+	a = sched_host(&s, "a.test:80", HOST_OPEN);
+	b = sched_host(&s, "b.test:80", HOST_OPEN);
+	c = sched_host(&s, "c.test:80", HOST_OPEN);
+	d = sched_host(&s, "d.test:80", HOST_OPEN);
+	e = sched_host(&s, "e.test:80", HOST_OPEN);
+	run_one(&s, a, 0, 1 * SEC);             /* a idle from 1 s */
+	b->gap_us = 100 * SEC;                  /* b: a gap longer than the idle time */
+	run_one(&s, b, 0, 2 * SEC);
+	run_one(&s, c, 0, 3 * SEC);             /* c: a retry parked until 200 s */
+	push(&s, c, 1);
+	j = sched_pop(&s, c);
+	sched_delay(&s, j, 200 * SEC);
+	run_one(&s, d, 0, 4 * SEC);             /* d: given up */
+	sched_set_state(&s, d, HOST_DEAD);
+	/* e has work the whole time */
+	push(&s, e, 1);
+	sched_expire(&s, 0);
+	CHECK_INT(s.hcount, 5);
+	CHECK_INT(sched_expire(&s, 60 * SEC), 0);
+	/* at 61 s a goes; b's 100 s gap holds it back, and c behind it */
+	CHECK_INT(sched_expire(&s, 61 * SEC), 1);
+	CHECK_INT(s.hcount, 4);
+	CHECK(sched_host(&s, "b.test:80", HOST_NEW) == b);
+	CHECK(sched_host(&s, "e.test:80", HOST_NEW) == e);
+	CHECK_INT(sched_expire(&s, 101 * SEC), 0);
+	CHECK_INT(sched_expire(&s, 102 * SEC), 1);     /* b */
+	/* c still has its parked retry: kept; idle from when it is taken */
+	CHECK_INT(sched_expire(&s, 199 * SEC), 0);
+	CHECK(sched_due(&s, 200 * SEC) == j);
+	free(j);
+	sched_expire(&s, 200 * SEC);
+	CHECK_INT(s.hcount, 3);                         /* c, d, e */
+	CHECK_INT(sched_expire(&s, 260 * SEC), 1);     /* c, 60 s after */
+	/* d, DEAD, lives ten times the idle time: until 604 s */
+	CHECK_INT(sched_expire(&s, 603 * SEC), 0);
+	CHECK(sched_host(&s, "d.test:80", HOST_NEW) == d);
+	CHECK_INT(d->state, HOST_DEAD);
+	CHECK_INT(sched_expire(&s, 604 * SEC), 1);
+	CHECK_INT(s.hcount, 1);
+	/* the key of a forgotten host comes back as a new host */
+	a = sched_host(&s, "a.test:80", HOST_NEW);
+	CHECK_INT(a->state, HOST_NEW);
+	CHECK_INT(a->queued, 0);
+	CHECK(sched_host(&s, "e.test:80", HOST_NEW) == e);
+	CHECK(sched_next(&s, 604 * SEC, &when) == e);
+	/* a Retry-After running past the idle time holds the host too */
+	sched_expire(&s, 700 * SEC);
+	a = sched_host(&s, "a.test:80", HOST_OPEN);
+	a->next_us = 1000 * SEC;
+	CHECK_INT(sched_expire(&s, 999 * SEC), 0);
+	CHECK_INT(sched_expire(&s, 1000 * SEC), 1);
+	CHECK_INT(s.expired, 6);
+	sched_release(&s);
+
+	/* many hosts: each expires once, in the order they went idle, and the
+	 * hash table still finds the others */
+	sched_init(&s, 1, 0);
+	sched_set_expiry(&s, 10 * SEC, 0);
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "m%d.test:80", i);
+		run_one(&s, sched_host(&s, key, HOST_OPEN), (uint64_t)i * 1000,
+			(uint64_t)i * 1000 + 500);
+	}
+	CHECK_INT(s.hcount, 5000);
+	/* host i went idle at i ms + 0.5 ms: at 10 s + 2500 ms, 2500 are due */
+	CHECK_INT(sched_expire(&s, 10 * SEC + 2500 * 1000), 2500);
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(key, sizeof(key), "m%d.test:80", i);
+		h = sched_host(&s, key, HOST_OPEN);
+		if ((i < 2500) != (h->idle_since == 10 * SEC + 2500 * 1000))
+			same = 0;
+	}
+	CHECK(same);
+	sched_release(&s);
+}
+
+/* Rules older than the max age send the host back to robots.txt before its
+ * next job; with robots.txt off (no rules read) never. */
+static void test_robots_age(void)
+{
+	struct sched s;
+	struct host *h, *off;
+	uint64_t when, day = 86400 * SEC;
+
+	sched_init(&s, 2, 0);
+	sched_set_expiry(&s, 60 * SEC, day);
+	h = sched_host(&s, "r.test:80", HOST_NEW);
+	off = sched_host(&s, "off.test:80", HOST_OPEN);
+	push(&s, h, 3);
+	CHECK(sched_next(&s, 0, &when) == h);
+	sched_set_state(&s, h, HOST_ROBOTS);
+	sched_started(&s, h, 0);
+	sched_finished(&s, h);
+	sched_rules_read(&s, h, 5 * SEC);
+	CHECK_INT(h->state, HOST_OPEN);
+	/* a job just before the day is up runs on the rules it has */
+	CHECK(sched_next(&s, 5 * SEC + day - 1, &when) == h);
+	free(sched_pop(&s, h));
+	sched_started(&s, h, 5 * SEC + day - 1);
+	/* a day after they were read: robots.txt again, once the transfer in
+	 * flight is done */
+	CHECK(sched_next(&s, 5 * SEC + day, &when) == NULL);
+	CHECK_INT(h->state, HOST_NEW);
+	sched_finished(&s, h);
+	CHECK(sched_next(&s, 5 * SEC + day, &when) == h);
+	CHECK_INT(h->state, HOST_NEW);
+	sched_set_state(&s, h, HOST_ROBOTS);
+	sched_started(&s, h, 5 * SEC + day);
+	sched_finished(&s, h);
+	sched_rules_read(&s, h, 6 * SEC + day);
+	CHECK(sched_next(&s, 6 * SEC + day, &when) == h);
+	CHECK_INT(h->state, HOST_OPEN);
+	/* no rules read: never stale */
+	push(&s, off, 1);
+	h->next_us = 100 * day;
+	sched_update(&s, h);
+	CHECK(sched_next(&s, 10 * day, &when) == off);
+	CHECK_INT(off->state, HOST_OPEN);
+	free(sched_pop(&s, off));
+	/* a max age of 0: rules good for ever */
+	sched_set_expiry(&s, 60 * SEC, 0);
+	CHECK(sched_next(&s, 100 * day, &when) == h);
+	CHECK_INT(h->state, HOST_OPEN);
+	sched_release(&s);
+}
+
 static void test_delayed(void)
 {
 	struct sched s;
@@ -281,6 +433,8 @@ int main(int argc, char **argv)
 	test_rate();
 	test_states();
 	test_limit();
+	test_expiry();
+	test_robots_age();
 	test_delayed();
 	return check_report(argv[0]);
 }

@@ -77,6 +77,7 @@ struct ts_opts {
 	unsigned max_seconds;   /* the server exits by itself after this */
 	const char *log_path;
 	int list;               /* --list: print the expected crawl, serve nothing */
+	int any_loopback;       /* --any-loopback: every address of 127.0.0.0/8 */
 };
 
 static volatile sig_atomic_t ts_stop;
@@ -1638,6 +1639,9 @@ static int host_lookup(const struct ts_opts *o, const char *h, size_t n)
 		low[i] = (char)tolower((unsigned char)h[i]);
 	if (n == 8 && !memcmp(low, "out.test", 8))
 		return (int)o->hosts;
+	if (o->any_loopback && n > 4 && !memcmp(low, "127.", 4) &&
+	    strspn(low, "0123456789.") == n)
+		return 0;       /* 127.X.Y.Z serves h0.test's site */
 	for (size_t v = 0; v < TS_NVHOSTS; v++)
 		if (ci_eq(low, n, ts_vhosts[v].name))
 			return (int)(o->hosts + 1 + v);
@@ -2342,6 +2346,20 @@ static void conn_event(struct srv *s, struct conn *c, uint32_t ev)
 	conn_advance(s, c);
 }
 
+/* 1 when both ends of an accepted connection are in 127.0.0.0/8. */
+static int loopback_only(int fd)
+{
+	struct sockaddr_in a, b;
+	socklen_t al = sizeof(a), bl = sizeof(b);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &al) < 0 ||
+	    getpeername(fd, (struct sockaddr *)&b, &bl) < 0 ||
+	    a.sin_family != AF_INET || b.sin_family != AF_INET)
+		return 0;
+	return (ntohl(a.sin_addr.s_addr) >> 24) == 127 &&
+	       (ntohl(b.sin_addr.s_addr) >> 24) == 127;
+}
+
 static void srv_accept(struct srv *s)
 {
 	for (int i = 0; i < TS_ACCEPT_BATCH; i++) {
@@ -2366,6 +2384,10 @@ static void srv_accept(struct srv *s)
 				fprintf(stderr, "testsrv: accept: %s\n", strerror(errno));
 			}
 			return;
+		}
+		if (s->opt.any_loopback && !loopback_only(fd)) {
+			close(fd);
+			continue;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c = calloc(1, sizeof(*c));
@@ -2574,10 +2596,14 @@ static void srv_init(struct srv *s)
 	if (s->lfd < 0)
 		die("socket: %s", strerror(errno));
 	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);   /* never anything but loopback */
+	/* never anything but loopback: with --any-loopback the socket is bound
+	 * to every address (127.0.0.0/8 has no bindable form) and srv_accept()
+	 * drops at once a connection from or to an address outside 127/8 */
+	sin.sin_addr.s_addr = htonl(s->opt.any_loopback ? INADDR_ANY : INADDR_LOOPBACK);
 	sin.sin_port = htons((uint16_t)s->opt.port);
 	if (bind(s->lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		die("cannot bind 127.0.0.1:%d: %s", s->opt.port, strerror(errno));
+		die("cannot bind %s:%d: %s", s->opt.any_loopback ? "0.0.0.0" : "127.0.0.1",
+		    s->opt.port, strerror(errno));
 	if (listen(s->lfd, 65535) < 0)      /* the kernel trims it to somaxconn */
 		die("listen: %s", strerror(errno));
 	if (getsockname(s->lfd, (struct sockaddr *)&sin, &slen) < 0)
@@ -2622,6 +2648,7 @@ static void usage(FILE *f)
 		"  --max-seconds T   exit after T seconds whatever happens (default %d)\n"
 		"  --log FILE        append one line per request to FILE\n"
 		"  --list            print the expected crawl for --port/--hosts/--pages, then exit\n"
+		"  --any-loopback    listen on every 127.0.0.0/8 address; host 127.X.Y.Z is h0\n"
 		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
 		"hostile.test...)\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
@@ -2655,6 +2682,7 @@ int main(int argc, char **argv)
 		{ "max-seconds", required_argument, NULL, 'T' },
 		{ "log", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'x' },
+		{ "any-loopback", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2677,6 +2705,7 @@ int main(int argc, char **argv)
 		case 'T': s.opt.max_seconds = (unsigned)opt_num("max-seconds", optarg, 1, TS_SECONDS_MAX); break;
 		case 'o': s.opt.log_path = optarg; break;
 		case 'x': s.opt.list = 1; break;
+		case 'A': s.opt.any_loopback = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
