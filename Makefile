@@ -6,7 +6,8 @@
 #                     all of them again under ASan + UBSan
 #   make asan         the same programs with ASan + UBSan, in build-asan/
 #   make test-asan    the whole suite against the sanitizer build
-#   make bench        the throughput benchmark against nginx, wget2 and wrk
+#   make bench        the throughput benchmark against nginx, wget2 and wrk,
+#                     then the scale figures (tests/bench/scale.sh, hosts.sh)
 #   make install      copy shardcrawl to $(PREFIX)/bin
 #   make fuzz         the libFuzzer targets (clang), FUZZ_SECONDS each
 #
@@ -94,6 +95,8 @@ test-asan: deps
 bench: deps
 	$(MAKE) all programs
 	bash tests/bench/run.sh $(BUILD)
+	bash tests/bench/scale.sh $(BUILD)
+	bash tests/bench/hosts.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

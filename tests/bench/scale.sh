@@ -14,7 +14,8 @@
 #
 # Everything on 127.0.0.1; every server started here is stopped by PID;
 # every crawl runs under timeout.  Environment: BENCH_TMP (default /tmp),
-# SCALE_URLS (F1's queue target, default 5000000).
+# SCALE_URLS (F1's queue target, default 5000000), SCALE_ONLY (a list of
+# the targets to run, default "F1 S1 S2").
 set -u -o pipefail
 BUILD=${1:-build}
 cd "$(dirname "$0")/../.." || exit 1
@@ -23,6 +24,8 @@ SC=$BUILD/shardcrawl
 TS=$BUILD/testsrv
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/sc-scale.XXXXXX")
 TARGET=${SCALE_URLS:-5000000}
+ONLY=" ${SCALE_ONLY:-F1 S1 S2} "
+want() { case $ONLY in *" $1 "*) return 0 ;; esac; return 1; }
 PIDS=()
 cleanup() {
 	local p
@@ -60,6 +63,7 @@ ROWS=()
 row() { ROWS+=("| $* |"); }
 
 # ---- F1: 5 M URLs queued, then --resume ----
+if want F1; then
 say "F1: crawling until $TARGET URLs are queued"
 server f1 --hosts 10 --pages 1000000 --links 105 --log "$WORK/f1.log"
 out=$WORK/f1
@@ -89,8 +93,10 @@ row "F1 crawl | $queued queued, $admitted admitted | coord peak RSS $((rss / 102
 say "F1: --resume"
 size0=$(stat -c %s "$WORK/f1.log")
 t0=$(date +%s%3N)
-timeout 300 "$SC" -q --resume "$out" 2>"$WORK/f1r.err" &
+"$SC" -q --resume "$out" 2>"$WORK/f1r.err" &
 cpid=$!
+(sleep 300; kill -9 "$cpid" 2>/dev/null) &
+PIDS+=("$!")
 first=""
 for i in $(seq 1 1200); do
 	[ "$(stat -c %s "$WORK/f1.log")" -gt "$size0" ] && { first=$(date +%s%3N); break; }
@@ -105,9 +111,11 @@ wait "$cpid"
 srss=$(awk '{ if ($3 > m) m = $3 } END { print m + 0 }' "$WORK/f1r.shards")
 row "F1 resume | first request after $(( ${first:-0} - t0 )) ms | coord peak RSS $((crss / 1024)) MB | shard peak RSS $((srss / 1024)) MB |"
 stop
+fi
 
 # ---- S1: latency-bound, three host-to-shard splits ----
 # pick 8 of h0..h59 whose keys split 4/4, 5/3 and 6/2 over 2 shards
+if want S1; then
 server s1 --hosts 60 --pages 5000 --links 26 --latency-ms 100
 for ((i = 0; i < 60; i++)); do echo "h$i.test:$PORT"; done | "$WORK/shardof" 2 >"$WORK/keys"
 for split in 4 5 6; do
@@ -122,8 +130,10 @@ for split in 4 5 6; do
 	row "S1 split $split/$((8 - split)) | $p pages in $w s | $(awk -v p="$p" -v w="$w" 'BEGIN { printf "%.0f pages/s, %.2f of ideal 2560", p / w, p / w / 2560 }') |"
 done
 stop
+fi
 
 # ---- S2: one host over both cores ----
+if want S2; then
 server s2 --hosts 1 --pages 20000 --pad 15000
 for j in 1 2; do
 	out=$WORK/s2-$j
@@ -141,6 +151,7 @@ for j in 1 2; do
 done
 row "S2 one host, list | -j 1 $S2L1 URLs/s | -j 2 $S2L2 URLs/s | $(awk -v a="$S2L1" -v b="$S2L2" 'BEGIN { printf "%.2fx", b / a }') |"
 stop
+fi
 
 echo "| target | figures |"
 echo "|---|---|"
