@@ -208,7 +208,11 @@ static void refill(struct coord *c, uint64_t want)
 			continue;
 		}
 		norm = NULL;
-		rc = url_normalize(line, &norm);
+		{
+			char *with = source_add_scheme(line);
+			rc = url_normalize(with ? with : line, &norm);
+			free(with);
+		}
 		if (rc) {
 			char why[64];
 			snprintf(why, sizeof(why), "url: %s", sc_strerror(rc));

@@ -11,8 +11,10 @@
 #include "crawler/config.h"
 #include "crawler/coord.h"
 #include "crawler/settings.h"
+#include "crawler/source.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -25,6 +27,8 @@
 
 static const char usage_text[] =
 "usage: shardcrawl [options] URL...\n"
+"       shardcrawl [options] --urls FILE [URL...]\n"
+"       shardcrawl [options] --resume DIR\n"
 "\n"
 "Crawl from the seed URLs and write WARC files, pages.jsonl and stats.json\n"
 "into one output directory.\n"
@@ -36,7 +40,7 @@ static const char usage_text[] =
 "                           flight (default 10)\n"
 "      --warc-max-size N    start a new WARC file past N bytes (default 1G)\n"
 "      --warc-level N       compression level of WARC records, 1-12\n"
-"                           (default 1: fastest; 6 makes files ~10%% smaller)\n"
+"                           (default 1: fastest; 6 makes files ~10% smaller)\n"
 "  -q, --quiet              no progress line, no summary\n"
 "  -v, --verbose            log every transfer to stderr\n"
 "\n"
@@ -265,10 +269,18 @@ static char *join_argv(int argc, char **argv)
 	return buf_detach(&b, NULL);
 }
 
-/* Raise the open-file limit to its hard maximum: each transfer is a socket. */
-static void raise_nofile(int concurrency)
+/*
+ * Raise the open-file limit to its hard maximum, then check that the crawl
+ * fits in it: a shard may be given all of -c, and libcurl keeps up to twice
+ * its share of connections open; the coordinator holds two pipes a shard
+ * and, while it forks them, the sockets between the shards.
+ */
+static void raise_nofile(int concurrency, int shards)
 {
 	struct rlimit rl;
+	unsigned long long shard_need = 2ull * (unsigned)concurrency + (unsigned)shards + 32;
+	unsigned long long coord_need = (unsigned long long)shards * (unsigned)shards + 32;
+	unsigned long long need = shard_need > coord_need ? shard_need : coord_need;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return;
@@ -276,10 +288,10 @@ static void raise_nofile(int concurrency)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if (rl.rlim_cur != RLIM_INFINITY && (rlim_t)concurrency + 64 > rl.rlim_cur) {
-		fprintf(stderr, "shardcrawl: -c %d needs about %d open files but the "
-			"limit is %llu (raise it with ulimit -n)\n", concurrency,
-			concurrency + 64, (unsigned long long)rl.rlim_cur);
+	if (rl.rlim_cur != RLIM_INFINITY && need > rl.rlim_cur) {
+		fprintf(stderr, "shardcrawl: -c %d with -j %d needs %llu open files but the "
+			"limit is %llu: raise it (ulimit -n %llu) or lower -c\n",
+			concurrency, shards, need, (unsigned long long)rl.rlim_cur, need);
 		exit(2);
 	}
 }
@@ -624,9 +636,14 @@ int main(int argc, char **argv)
 	if (resume && optind < argc)
 		die_usage("--resume takes no URLs: the crawl has its own");
 	for (i = optind; i < argc; i++) {
-		char *norm = NULL;
+		char *norm = NULL, *with = NULL;
+		const char *seed = argv[i];
 
-		rc = url_normalize(argv[i], &norm);
+		with = source_add_scheme(seed);
+		if (with)
+			seed = with;
+		rc = url_normalize(seed, &norm);
+		free(with);
 		if (rc)
 			die_usage("bad seed URL '%s': %s", argv[i], sc_strerror(rc));
 		push(&cfg.seeds, &cfg.nseeds, norm);
@@ -646,7 +663,7 @@ int main(int argc, char **argv)
 	compile_regexes(run);
 	if (run->concurrency < run->shards)
 		run->shards = run->concurrency;
-	raise_nofile(run->concurrency);
+	raise_nofile(run->concurrency, run->shards);
 	run->argv_line = join_argv(argc, argv);
 	log_init("coord", run->verbose ? LOG_DEBUG : LOG_WARN);
 

@@ -1,7 +1,9 @@
 #include "crawler/source.h"
 
+#include "common/err.h"
 #include "common/log.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -79,6 +81,20 @@ void source_stop(struct source *s, int eof)
 void source_release(struct source *s)
 {
 	source_stop(s, 0);
+}
+
+char *source_add_scheme(const char *s)
+{
+	size_t colon = strcspn(s, ":/");
+	char *with;
+
+	if (strstr(s, "://") ||
+	    (s[colon] == ':' && !isdigit((unsigned char)s[colon + 1])))
+		return NULL;
+	with = xmalloc(strlen(s) + 8);
+	memcpy(with, "http://", 7);
+	strcpy(with + 7, s);
+	return with;
 }
 
 int source_next(struct source *s, char **line)

@@ -50,6 +50,14 @@ int source_next(struct source *s, char **line);
  * reached), or not (interrupted: --resume goes on). */
 void source_stop(struct source *s, int eof);
 
+/*
+ * A seed without a scheme ("example.org/x", "example.org:8080/x") means
+ * http://, as wget and curl take it: no "://" and no scheme before the
+ * first ':' (one followed by a digit is a port).  Returns the URL with
+ * "http://" in front (the caller frees it), or NULL when s needs none.
+ */
+char *source_add_scheme(const char *s);
+
 /* Close the file; safe to call twice. */
 void source_release(struct source *s);
 

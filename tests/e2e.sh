@@ -164,6 +164,33 @@ done
 check "bad seed URL: exit 2" sh -c "'$SC' -o '$WORK/x' 'ftp://a/' 2>/dev/null; test \$? = 2"
 check "unwritable output directory: exit 1 with the path named" sh -c "
 	'$SC' -q -o /proc/nonexistent/out http://127.0.0.1:1/ 2>'$WORK/unw.err'; test \$? = 1 && grep -q '/proc/nonexistent/out' '$WORK/unw.err'"
+check "--help: no stray %%, the --urls and --resume forms in the usage lines" sh -c "
+	h=\$('$SC' --help); ! echo \"\$h\" | grep -q '%%' &&
+	echo \"\$h\" | head -3 | grep -q -- '--urls FILE' && echo \"\$h\" | head -3 | grep -q -- '--resume DIR'"
+
+echo "e2e: the rough edges (seeds without a scheme, -o parents, open-file limits)"
+start_server "$BUILD" "$WORK/edges.log" --hosts 1 --pages 5 || exit 1
+EDGE="--resolve h0.test:$SRV_PORT:127.0.0.1"
+# shellcheck disable=SC2086
+timeout 60 "$SC" -q --depth 0 -o "$WORK/a/b/c" $EDGE "h0.test:$SRV_PORT/p/1.html" 2>"$WORK/edges.err"
+check "a seed without a scheme means http://; -o a/b/c creates a/b" \
+	grep -q "\"url\":\"http://h0.test:$SRV_PORT/p/1.html\",\"status\":200" "$WORK/a/b/c/pages.jsonl"
+for nc in 64:8 128:8 256:64; do
+	n=${nc%:*}
+	# shellcheck disable=SC2086
+	timeout 60 prlimit --nofile=$n:$n "$SC" -q -j 2 -c ${nc#*:} -o "$WORK/nofile$n" $EDGE \
+		"http://h0.test:$SRV_PORT/" 2>"$WORK/nofile.err"
+	rc=$?
+	check "ulimit -n $n, -c ${nc#*:} -j 2: the crawl runs to its end (exit $rc)" \
+		sh -c "test $rc = 0 && test \$(wc -l <'$WORK/nofile$n/pages.jsonl') -ge 5"
+done
+timeout 60 prlimit --nofile=64:64 "$SC" -q -c 200 -o "$WORK/nofile-low" $EDGE \
+	"http://h0.test:$SRV_PORT/" >"$WORK/nofile.out" 2>"$WORK/nofile.err"
+rc=$?
+check "ulimit -n 64 with -c 200: exit 2, one line naming the limit, nothing created" \
+	sh -c "test $rc = 2 && test \$(wc -l <'$WORK/nofile.err') = 1 &&
+		grep -q 'limit is 64' '$WORK/nofile.err' && test ! -e '$WORK/nofile-low'"
+stop_server
 
 rm -rf "$WORK"
 echo "e2e: $pass passed, $fail failed"

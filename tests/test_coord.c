@@ -9,6 +9,7 @@
 #include "crawler/pages.h"
 #include "crawler/scope.h"
 #include "crawler/share.h"
+#include "crawler/source.h"
 
 #include "tests/check.h"
 
@@ -163,9 +164,33 @@ static void test_traps(void)
 	scope_release(&sc);
 }
 
+static void test_add_scheme(void)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "example.org/x", "http://example.org/x" },
+		{ "example.org", "http://example.org" },
+		{ "example.org:8080/x", "http://example.org:8080/x" },
+		{ "127.0.0.1:80", "http://127.0.0.1:80" },
+		{ "http://example.org/", NULL },
+		{ "https://example.org/", NULL },
+		{ "ftp://example.org/", NULL },
+		{ "mailto:a@b", NULL },
+		{ "javascript:x", NULL },
+		{ "/just/a/path", "http:///just/a/path" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = source_add_scheme(cases[i].in);
+		CHECK_STR(got, cases[i].want);
+		free(got);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
+	test_add_scheme();
 	test_share_split();
 	test_journal();
 	test_pages();
