@@ -2,23 +2,32 @@
  * url.c - URL normalization on libcurl's URL API; see url.h.
  *
  * libcurl parses, resolves relative references and removes dot segments.
- * It leaves percent-encoding as it found it, keeps the case and a trailing
- * dot of host names, accepts odd bytes in hosts, and gets a few RFC 3986
- * section 5.4 cases wrong (an empty reference or a bare "#frag" gives the
- * base's directory, not the base itself).  So every input goes through two
- * passes of our own:
+ * It reads a URL as RFC 3986 does, not as the URL Standard (browsers) does
+ * for http(s): a backslash is no '/' to it, nor is "https:a.test" an
+ * absolute URL; it reads numeric IPv4 hosts before it maps international
+ * names (a fullwidth "0x7f.1" comes out as "0x7f.1", which it reads as
+ * "127.0.0.1" only when given it again), and leaves "1.2.3.09" or
+ * "256.1.1.1" as names.  It also leaves percent-encoding as it found it,
+ * keeps the case and a trailing dot of host names, accepts odd bytes in
+ * hosts, and gets a few RFC 3986 section 5.4 cases wrong (an empty
+ * reference or a bare "#frag" gives the base's directory, not the base
+ * itself).  So every input goes through two passes of our own:
  *
- *   before curl (url_prepare): trim white space the way browsers do, cut
- *   the fragment, refuse schemes other than http and https, write the
- *   authority as "//" authority, drop the host's trailing dots, normalize
- *   percent-encoding in the userinfo, path and query (so that dot segments
- *   hidden as %2E are seen and removed by curl);
+ *   before curl (url_prepare): trim white space and drop tabs and newlines
+ *   the way browsers do, cut the fragment, read backslashes before the
+ *   query as '/', refuse schemes other than http and https, write the
+ *   authority as "//" authority, percent-decode the host and drop its
+ *   trailing dots, normalize percent-encoding in the userinfo, path and
+ *   query (so that dot segments hidden as %2E are seen and removed by curl);
  *
  *   after curl (url_finish): check the scheme, drop an empty userinfo,
- *   lowercase and check the host, check the length.
+ *   check the host that IDNA mapping made (it maps a fullwidth '/' or '@'
+ *   to ASCII), lowercase and check the host, read a host that ends in a
+ *   number as the Standard's IPv4 parser does (url_host_ipv4()), check the
+ *   length.
  *
  * Every URL that comes out normalizes to itself (tests/test_url.c checks
- * this for each case).
+ * this for each case, the url fuzzer for whatever it finds).
  *
  * url_base_resolve() tries the fast path of url_fast.c first and comes
  * here only for what it leaves; the scans of a URL string that url_finish
@@ -166,26 +175,29 @@ static int url_same_scheme(CURLU *base, const char *s, size_t n)
 
 /*
  * First pass over url, a reference to resolve against base (NULL: an
- * absolute URL): trim, drop tabs and newlines, cut the fragment, find the
- * authority the way curl and browsers do and write it as "//" authority,
- * and normalize the percent-encoding of the userinfo, path and query.  The
- * host is copied as it is but for trailing dots and escapes of unreserved
- * characters (curl checks it, turns an international name into punycode
- * and a numeric IPv4 one into dotted quad), and the port as it is.
+ * absolute URL), reading it as the URL Standard's basic URL parser reads
+ * an http(s) URL: trim, drop tabs and newlines, cut the fragment, read
+ * backslashes before the query as '/', find the authority and write it as
+ * "//" authority, and normalize the percent-encoding of the userinfo, path
+ * and query.  The host is percent-decoded and its trailing dots dropped
+ * (curl checks it, turns an international name into punycode and a numeric
+ * IPv4 one into dotted quad; url_finish checks what it made), and the port
+ * is copied as it is.
  *
- * After "http:" or "https:", any number of slashes but zero introduce the
- * authority ("http:/a.test", "http:///a.test" are read as "http://a.test",
- * as curl and browsers do), except that against a base of the same scheme
- * fewer than two slashes make a relative reference: "http:g" is "g" and
- * "http:/g" is "/g" (RFC 3986 section 5.4.2 allows this "for backward
- * compatibility"; browsers do it).
+ * After "http:" or "https:" any number of slashes, zero too, introduce the
+ * authority ("http:a.test", "http:///a.test" are "http://a.test/"; on an
+ * http page "https:a.test/" is "https://a.test/": the Standard's special
+ * authority ignore slashes state), except that against a base of the same
+ * scheme fewer than two slashes make a relative reference: "http:g" is "g"
+ * and "http:/g" is "/g" (the special relative or authority state; RFC 3986
+ * section 5.4.2 allows it "for backward compatibility").
  */
 static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 {
 	const unsigned char *u = (const unsigned char *)url, *e;
 	char c[SC_URL_MAX + 1];
 	size_t n = 0, i = 0, k, aend, hend, hstart, at, j;
-	int auth = 0, err;
+	int auth = 0, query = 0, err;
 
 	p->len = 0;
 	p->scheme = 0;
@@ -200,9 +212,16 @@ static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 		e--;
 	if ((size_t)(e - u) > SC_URL_MAX)
 		return SC_ETOOBIG;
-	for (; u < e && *u != '#'; u++)
-		if (!url_is_tabnl(*u))
-			c[n++] = (char)*u;
+	for (; u < e && *u != '#'; u++) {
+		if (url_is_tabnl(*u))
+			continue;
+		if (*u == '?')
+			query = 1;
+		/* For http and https (the only schemes taken, and the base's)
+		 * the URL Standard reads a backslash as '/' everywhere before
+		 * the query: \\h\x is //h/x, http:\\h\x is http://h/x. */
+		c[n++] = (char)(*u == '\\' && !query ? '/' : *u);
+	}
 	c[n] = '\0';
 
 	/* scheme ":" (RFC 3986 section 3.1) */
@@ -224,8 +243,6 @@ static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 	if (i) {
 		if (k < 2 && base && url_same_scheme(base, c, i - 1)) {
 			auth = 0;               /* relative: drop "http:" */
-		} else if (k == 0) {
-			return SC_EINVAL;       /* "http:g" */
 		} else {
 			memcpy(p->s, c, i);
 			p->len = i;
@@ -269,15 +286,31 @@ static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 		if (hend > aend)
 			hend = aend;
 	}
-	/* curl decodes escapes in the host; those of unreserved characters
-	 * are decoded here already so that the trailing dots dropped are
-	 * all of them ("a.%2E" is "a"), and that a numeric IPv4 host reaches
-	 * curl without them (curl rewrites "7" as "0.0.0.7", not "7."). */
+	/* The host is percent-decoded whole, as the URL Standard does before
+	 * IDNA: so that the trailing dots dropped are all of them ("a.%2E" is
+	 * "a"), that a numeric IPv4 host reaches curl without escapes (curl
+	 * rewrites "7" as "0.0.0.7", not "7."), and that an escaped
+	 * international name ("b%C3%BCcher") is one.  An escape of anything
+	 * but an unreserved or a non-ASCII byte is no host name, nor is a '%'
+	 * that starts no escape: left in, it would make one of the next bytes
+	 * ("5%%338" would reach curl as "5%38", host "58").  IPv6 literals
+	 * have their own rules ("[fe80::1%25eth0]"), which curl applies; in
+	 * them only escapes of unreserved characters are decoded. */
 	hstart = p->len;
 	for (j = i; j < hend; j++) {
 		unsigned char ch = (unsigned char)c[j];
 
-		if (ch == '%' && j + 2 < hend) {
+		if (ch == '%' && c[i] != '[') {
+			int hi = j + 2 < hend ? url_hexval(c[j + 1]) : -1;
+			int lo = j + 2 < hend ? url_hexval(c[j + 2]) : -1;
+
+			if (hi < 0 || lo < 0)
+				return SC_EINVAL;
+			ch = (unsigned char)(hi << 4 | lo);
+			if (ch < 0x80 && !url_is_unreserved(ch))
+				return SC_EINVAL;
+			j += 2;
+		} else if (ch == '%' && j + 2 < hend) {
 			int hi = url_hexval(c[j + 1]), lo = url_hexval(c[j + 2]);
 
 			if (hi >= 0 && lo >= 0 && url_is_unreserved(hi << 4 | lo)) {
@@ -285,15 +318,6 @@ static int url_prepare_body(const char *url, CURLU *base, struct url_pre *p)
 				j += 2;
 			}
 		}
-		/* A '%' that starts no escape is no host name (curl refuses
-		 * it), and left in it would make one of the next bytes:
-		 * "5%%338" would reach curl as "5%38", host "58", which is
-		 * "0.0.0.58" when read again.  IPv6 zones have their own
-		 * rules ("[fe80::1%eth0]") that curl applies. */
-		if (ch == '%' && c[i] != '[' &&
-		    (j + 2 >= hend || url_hexval(c[j + 1]) < 0 ||
-		     url_hexval(c[j + 2]) < 0))
-			return SC_EINVAL;
 		if (ch >= 0x80)
 			p->idn = 1;
 		if ((err = url_pre_put(p, (char)ch)))
@@ -371,14 +395,17 @@ static int url_host_ok(const char *h, size_t n)
 /*
  * Second pass: from the URL curl built (scheme lowercase, default port
  * dropped, no fragment, a path that starts with "/") make our normal form
- * in a string the caller owns.
+ * in a string the caller owns.  A host whose last label is a number is an
+ * IPv4 address in the URL Standard, or no host at all: "0x7f.1" is
+ * "127.0.0.1", "1.2.3.09" and "a.1" are SC_EINVAL.
  */
 static int url_finish(const char *cu, char **out)
 {
 	size_t slen, alen, ulen, hlen, len;
 	const char *auth, *aend, *at, *host, *hend, *rest;
-	char *o, *w;
+	char *o, *w, quad[16];
 	size_t k;
+	int ipv4;
 
 	if (!url_is_http(cu, &slen))
 		return SC_ESCHEME;
@@ -405,6 +432,13 @@ static int url_finish(const char *cu, char **out)
 	if (!url_host_ok(host, hlen))
 		return SC_EINVAL;
 	rest = hend;            /* ":port", path, query */
+	ipv4 = *host == '[' ? 0 : url_host_ipv4(host, hlen, quad);
+	if (ipv4 < 0)
+		return ipv4;
+	if (ipv4) {
+		host = quad;
+		hlen = strlen(quad);
+	}
 
 	len = slen + ulen + hlen + strlen(rest);
 	if (len > SC_URL_MAX)
@@ -423,6 +457,26 @@ static int url_finish(const char *cu, char **out)
 	strcpy(w, rest);
 	*out = o;
 	return 0;
+}
+
+/* CURLUE_OK if the host curl makes of an international name is one that
+ * url_host_ok() takes, trailing dots aside (none left is for url_finish
+ * to refuse, SC_ENOHOST); else CURLUE_BAD_HOSTNAME. */
+static CURLUcode url_idn_host_ok(CURLU *h)
+{
+	char *host = NULL;
+	size_t n;
+	CURLUcode rc;
+
+	rc = curl_url_get(h, CURLUPART_HOST, &host, CURLU_PUNYCODE);
+	if (rc != CURLUE_OK)
+		return rc;
+	n = strlen(host);
+	while (n && host[n - 1] == '.')
+		n--;
+	rc = !n || url_host_ok(host, n) ? CURLUE_OK : CURLUE_BAD_HOSTNAME;
+	curl_free(host);
+	return rc;
 }
 
 /*
@@ -445,12 +499,20 @@ static int url_get(CURLU *h, int idn, char **out)
 			old = uselocale(lc);
 	}
 	rc = curl_url_get(h, CURLUPART_URL, &cu, URL_GET_FLAGS);
+	/* UTS 46 maps a fullwidth '/', ':' or '@' to ASCII, and curl writes
+	 * the result into the URL as it is ("a" U+FF0F "b" would come out
+	 * as host "a", path "/b"): the URL Standard refuses such a host, and so
+	 * do we, before url_finish reads the authority. */
+	if (rc == CURLUE_OK && idn)
+		rc = url_idn_host_ok(h);
 	if (lc) {
 		uselocale(old);
 		freelocale(lc);
 	}
-	if (rc != CURLUE_OK)
+	if (rc != CURLUE_OK) {
+		curl_free(cu);
 		return url_curl_err(rc);
+	}
 	err = url_finish(cu, out);
 	curl_free(cu);
 	return err;

@@ -58,10 +58,11 @@ static long url_fast_tail(const char *p, size_t *keep)
 	return (long)i;
 }
 
-/* A host already in normal form that libcurl keeps as it is: lowercase
- * labels of letters, digits and '-'; when the last label starts with a
- * digit (libcurl would read it as an IPv4 number, in any base), exactly a
- * dotted quad of decimals 0-255 without leading zeros.  Returns its length. */
+/* A host already in normal form that the slow path keeps as it is:
+ * lowercase labels of letters, digits and '-'; when the last label starts
+ * with a digit (it may be a number, and the host then an IPv4 address in
+ * any of the URL Standard's forms, or none), exactly a dotted quad of
+ * decimals 0-255 without leading zeros.  Returns its length. */
 static size_t url_fast_host(const char *h)
 {
 	size_t i = 0, label = 0;

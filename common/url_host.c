@@ -1,8 +1,9 @@
 /*
  * url_host.c - cheap scans of a URL string already parsed: the scheme
- * prefix and the end of the host (shared with url.c, which scans curl's
- * output with them; see url_internal.h), and the host key and host of a
- * URL in normal form (url_host_key(), url_host(); see url.h).
+ * prefix, the end of the host and the URL Standard's reading of a numeric
+ * host (shared with url.c, which scans curl's output with them; see
+ * url_internal.h), and the host key and host of a URL in normal form
+ * (url_host_key(), url_host(); see url.h).
  *
  * These scan, they do not parse: the input is taken to be in normal form
  * (or as libcurl wrote it), and what does not fit is SC_EINVAL.
@@ -11,6 +12,8 @@
 #include "common/url_internal.h"
 #include "common/err.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 int url_is_http(const char *s, size_t *plen)
@@ -36,6 +39,81 @@ const char *url_host_end(const char *h, const char *aend)
 	}
 	e = memchr(h, ':', (size_t)(aend - h));
 	return e ? e : aend;
+}
+
+/* The URL Standard's IPv4 number parser over s[0..n): 0 and the value
+ * (saturated past 32 bits) in *v, or -1.  An empty part is no number;
+ * "0x" alone is 0. */
+static int url_ipv4_number(const char *s, size_t n, uint64_t *v)
+{
+	unsigned radix = 10;
+	size_t i = 0;
+
+	if (n == 0)
+		return -1;
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		radix = 16;
+		i = 2;
+	} else if (n >= 2 && s[0] == '0') {
+		radix = 8;
+		i = 1;
+	}
+	*v = 0;
+	for (; i < n; i++) {
+		char c = s[i];
+		unsigned d;
+
+		if (url_is_digit(c))
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (d >= radix)
+			return -1;
+		/* past 2^32 it is no address whatever follows: stop growing */
+		if (*v <= UINT32_MAX)
+			*v = *v * radix + d;
+	}
+	return 0;
+}
+
+int url_host_ipv4(const char *h, size_t n, char out[16])
+{
+	uint64_t part[4], v, addr;
+	size_t start = n, i, k, np = 0;
+
+	/* Does it end in a number?  A last label of digits is one even when
+	 * it is no valid number ("09"); one the number parser takes is too
+	 * ("0x", "0xff"). */
+	while (start > 0 && h[start - 1] != '.')
+		start--;
+	for (i = start; i < n && url_is_digit(h[i]); i++)
+		;
+	if (start == n || (i < n && url_ipv4_number(h + start, n - start, &v)))
+		return 0;
+
+	for (i = 0; i <= n; i = k + 1) {
+		for (k = i; k < n && h[k] != '.'; k++)
+			;
+		if (np == 4 || url_ipv4_number(h + i, k - i, &part[np]))
+			return SC_EINVAL;
+		np++;
+	}
+	for (i = 0; i + 1 < np; i++)
+		if (part[i] > 255)
+			return SC_EINVAL;
+	if (part[np - 1] >= (uint64_t)1 << (8 * (5 - np)))
+		return SC_EINVAL;
+	addr = part[np - 1];
+	for (i = 0; i + 1 < np; i++)
+		addr += part[i] << (8 * (3 - i));
+	snprintf(out, 16, "%u.%u.%u.%u", (unsigned)(addr >> 24),
+		 (unsigned)(addr >> 16 & 255), (unsigned)(addr >> 8 & 255),
+		 (unsigned)(addr & 255));
+	return 1;
 }
 
 /*

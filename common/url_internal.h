@@ -8,8 +8,9 @@
  *               url_base_resolve(), which tries url_fast_resolve() first;
  *   url_fast.c  url_fast_resolve(), the fast path that url.h describes;
  *   url_host.c  scans of a URL string already parsed (by libcurl, or in
- *               normal form): url_is_http(), url_host_end(), and
- *               url_host_key() and url_host() of url.h.
+ *               normal form): url_is_http(), url_host_end(),
+ *               url_host_ipv4(), and url_host_key() and url_host() of
+ *               url.h.
  * None of them keeps state between calls.
  */
 #ifndef SC_URL_INTERNAL_H
@@ -41,6 +42,18 @@ int url_is_http(const char *s, size_t *plen);
  * past the ']' of an IPv6 literal, else at the port's ':' or the end;
  * NULL for an IPv6 literal without its ']'. */
 const char *url_host_end(const char *h, const char *aend);
+
+/*
+ * The URL Standard's reading of a host name that ends in a number (its last
+ * label all decimal digits, or "0x" and hex digits): an IPv4 address, in
+ * 1 to 4 parts of decimal, "0x" hex or leading-"0" octal, the last part
+ * filling the bytes left ("1.2.3" is "1.2.0.3").  h is n bytes of ASCII,
+ * any case, without trailing dots.  Returns 1 and the dotted quad in out
+ * (NUL-terminated); 0 when h does not end in a number (a name, out not
+ * touched); SC_EINVAL when it does but is no address ("1.2.3.09",
+ * "256.1.1.1", "a.1", "1.2.3.4.5").
+ */
+int url_host_ipv4(const char *h, size_t n, char out[16]);
 
 /*
  * Resolve ref against b without libcurl, when ref is one of the simple

@@ -67,7 +67,32 @@ static const struct url_case cases[] = {
 	/* "for backward compatibility", as browsers do */
 	{ RFC_BASE, "http:g",         0, "http://a/b/c/g" },
 	{ RFC_BASE, "HTTP:/g",        0, "http://a/g" },
-	{ RFC_BASE, "https:g",        SC_EINVAL, NULL },
+	/* but another scheme than the base's starts an authority, after
+	 * any number of slashes (the URL Standard's special authority ignore
+	 * slashes state) */
+	{ RFC_BASE, "https:g",        0, "https://g/" },
+	{ RFC_BASE, "https:example.com/", 0, "https://example.com/" },
+	{ RFC_BASE, "https:\\\\example.com\\x", 0, "https://example.com/x" },
+	{ "https://s.test/a", "http:g", 0, "http://g/" },
+
+	/* Backslashes: '/' before the query, as the URL Standard reads
+	 * http(s) URLs; escaped in the query; the fragment goes. */
+	{ RFC_BASE, "\\\\x",          0, "http://x/" },
+	{ RFC_BASE, "/\\other.test/x", 0, "http://other.test/x" },
+	{ RFC_BASE, "\\/other.test\\x", 0, "http://other.test/x" },
+	{ RFC_BASE, "http:\\\\host\\x", 0, "http://host/x" },
+	{ RFC_BASE, "http:/\\host/x", 0, "http://host/x" },
+	{ RFC_BASE, "http:\\g",       0, "http://a/g" },
+	{ RFC_BASE, "\\g",            0, "http://a/g" },
+	{ RFC_BASE, "\\",             0, "http://a/" },
+	{ RFC_BASE, "g\\h",           0, "http://a/b/c/g/h" },
+	{ RFC_BASE, "..\\g",          0, "http://a/b/g" },
+	{ RFC_BASE, "g\\h?x\\y#z\\w", 0, "http://a/b/c/g/h?x%5Cy" },
+	{ RFC_BASE, "?x\\y",          0, "http://a/b/c/d;p?x%5Cy" },
+	{ RFC_BASE, "\\\\",           SC_ENOHOST, NULL },
+	{ NULL, "http://u\\@a.test/", 0, "http://u/@a.test/" },
+	{ NULL, "http://a.test:81\\x", 0, "http://a.test:81/x" },
+	{ NULL, "HTTPS:\\\\a.test",   0, "https://a.test/" },
 
 	/* Other references. */
 	{ RFC_BASE, "  ../g \n",      0, "http://a/b/g" },
@@ -146,11 +171,55 @@ static const struct url_case cases[] = {
 	{ NULL, "http://a%00.test/",      SC_EINVAL, NULL },
 	{ NULL, "http:/\x7f/",            SC_EINVAL, NULL },
 	{ NULL, "http://./x",             SC_ENOHOST, NULL },
-	/* Slashes after the scheme, as curl and browsers read them. */
+	/* Hosts as the URL Standard reads them: percent-decoded, mapped by
+	 * UTS 46 (fullwidth forms, ideographic full stop), then a host that
+	 * ends in a number is an IPv4 address or nothing. */
+	/* "0Xc0.0250.01" in fullwidth forms, U+FF0E full stops */
+	{ NULL, "http://\xef\xbc\x90\xef\xbc\xb8\xef\xbd\x83\xef\xbc\x90\xef\xbc\x8e\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95\xef\xbc\x90\xef\xbc\x8e\xef\xbc\x90\xef\xbc\x91/", 0, "http://192.168.0.1/" },
+	/* the same, "x" lowercase, U+3002 ideographic full stops */
+	{ NULL, "http://\xef\xbc\x90\xef\xbd\x98\xef\xbd\x83\xef\xbc\x90\xe3\x80\x82\xef\xbc\x90\xef\xbc\x92\xef\xbc\x95\xef\xbc\x90\xe3\x80\x82\xef\xbc\x90\xef\xbc\x91/", 0, "http://192.168.0.1/" },
+	/* "1.2.3" in fullwidth forms, and with a U+3002 at the end */
+	{ NULL, "http://\xef\xbc\x91\xef\xbc\x8e\xef\xbc\x92\xef\xbc\x8e\xef\xbc\x93/", 0, "http://1.2.0.3/" },
+	{ NULL, "http://1.2.3\xe3\x80\x82/", 0, "http://1.2.0.3/" },
+	/* fullwidth "a", U+3002, "b", U+FF0E, "TEST"; U+FF0E at the end */
+	{ NULL, "http://\xef\xbd\x81\xe3\x80\x82\xef\xbd\x82\xef\xbc\x8e\xef\xbc\xb4\xef\xbc\xa5\xef\xbc\xb3\xef\xbc\xb4/", 0, "http://a.b.test/" },
+	{ NULL, "http://a.test\xef\xbc\x8e/", 0, "http://a.test/" },
+	/* escaped fullwidth "1.2" */
+	{ NULL, "http://%EF%BC%91%EF%BC%8E%EF%BC%92/", 0, "http://1.0.0.2/" },
+	{ NULL, "http://b%C3%BCcher.test/", 0, "http://xn--bcher-kva.test/" },
+	/* fullwidth '/', ':', '@', '%' map to what no host holds */
+	{ NULL, "http://a\xef\xbc\x8f" "b.test/", SC_EINVAL, NULL },
+	{ NULL, "http://a\xef\xbc\x9a" "81/", SC_EINVAL, NULL },
+	{ NULL, "http://u\xef\xbc\xa0" "a.test/", SC_EINVAL, NULL },
+	{ NULL, "http://a\xef\xbc\x85" "41.test/", SC_EINVAL, NULL },
+	{ NULL, "http://a%25.test/", SC_EINVAL, NULL },
+	{ NULL, "http://0300.0xa8.0.1/", 0, "http://192.168.0.1/" },
+	{ NULL, "http://3232235521/", 0, "http://192.168.0.1/" },
+	{ NULL, "http://192.0xa80001/", 0, "http://192.168.0.1/" },
+	{ NULL, "http://0XFF.1/", 0, "http://255.0.0.1/" },
+	{ NULL, "http://1.2.65535/", 0, "http://1.2.255.255/" },
+	{ NULL, "http://0x/", 0, "http://0.0.0.0/" },
+	{ NULL, "http://1.0x/", 0, "http://1.0.0.0/" },
+	{ NULL, "http://a.0x/", SC_EINVAL, NULL },
+	{ NULL, "http://a.1/", SC_EINVAL, NULL },
+	{ NULL, "http://1.2.3.09/", SC_EINVAL, NULL },
+	{ NULL, "http://256.1.1.1/", SC_EINVAL, NULL },
+	{ NULL, "http://1.256.0.0/", SC_EINVAL, NULL },
+	{ NULL, "http://1.2.65536/", SC_EINVAL, NULL },
+	{ NULL, "http://1.2.3.4.5/", SC_EINVAL, NULL },
+	{ NULL, "http://1..2/", SC_EINVAL, NULL },
+	{ NULL, "http://4294967296/", SC_EINVAL, NULL },
+	{ NULL, "http://999999999999999999999/", SC_EINVAL, NULL },
+	{ NULL, "http://a.0xg/", 0, "http://a.0xg/" },
+	{ NULL, "http://1.2.3.4x/", 0, "http://1.2.3.4x/" },
+	/* Slashes after the scheme, as the URL Standard reads them: any
+	 * number, none too, with no base. */
 	{ NULL, "http:/a.test/x",         0, "http://a.test/x" },
 	{ NULL, "http:///a.test/x",       0, "http://a.test/x" },
 	{ RFC_BASE, "///g",               0, "http://g/" },
 	{ RFC_BASE, "https:/g",           0, "https://g/" },
+	{ NULL, "http:a.test:81/x",       0, "http://a.test:81/x" },
+	{ NULL, "HTTPS:\\/a.test",         0, "https://a.test/" },
 	/* Userinfo. */
 	{ NULL, "http://user:pw@A.Test/", 0, "http://user:pw@a.test/" },
 	{ NULL, "http://user@a.test:81/", 0, "http://user@a.test:81/" },
@@ -170,7 +239,7 @@ static const struct url_case cases[] = {
 	{ NULL, "garbage",                SC_EINVAL, NULL },
 	{ NULL, "/relative/x",            SC_EINVAL, NULL },
 	{ NULL, "//a.test/x",             SC_EINVAL, NULL },
-	{ NULL, "http:",                  SC_EINVAL, NULL },
+	{ NULL, "http:",                  SC_ENOHOST, NULL },
 	{ NULL, "http://",                SC_ENOHOST, NULL },
 	{ NULL, "http://./",              SC_ENOHOST, NULL },
 	{ NULL, "http://a b.test/",       SC_EINVAL, NULL },
