@@ -27,7 +27,8 @@
  *   length.
  *
  * Every URL that comes out normalizes to itself (tests/test_url.c checks
- * this for each case, the url fuzzer for whatever it finds).
+ * this for each case and over generated references, the url fuzzer for
+ * whatever it finds).
  *
  * url_base_resolve() tries the fast path of url_fast.c first and comes
  * here only for what it leaves; the scans of a URL string that url_finish

@@ -63,8 +63,8 @@
  *     and a "'" in the query is kept raw where they escape it.
  *
  * Every URL that comes out, of url_normalize() or a resolution, is a fixed
- * point: it normalizes to itself (tests/test_url.c checks it for each case,
- * the url fuzzer for what it finds).
+ * point: it normalizes to itself (tests/test_url.c checks it over generated
+ * references, the url fuzzer over what it finds).
  *
  * Nothing here is hand-rolled that curl_url() already does: parsing,
  * relative resolution (RFC 3986 section 5) and dot-segment removal are

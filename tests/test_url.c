@@ -7,6 +7,7 @@
 #include "common/url.h"
 #include "tests/check.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -511,6 +512,161 @@ static void test_fast_path(void)
 	}
 }
 
+/*
+ * The property url.h promises: every URL that comes out normalizes to
+ * itself, whether it came out of url_normalize() or of a resolution.
+ * PROP_CASES references built by a fixed-seed PRNG from pieces that take
+ * the parser's odd paths (backslashes, dot segments, escapes, fullwidth and
+ * other non-ASCII bytes, IPv4 forms, tabs, scheme spellings) go through
+ * url_normalize() and, against a few bases, url_base_resolve() and
+ * url_base_resolve_curl() (which must agree).  Two readings of the URL
+ * Standard are checked on the way: a tab put anywhere changes nothing, nor
+ * does a backslash before the query turned into '/'.
+ */
+#define PROP_CASES 100000
+
+static uint32_t prop_rand(uint32_t *s)
+{
+	/* xorshift32: the same sequence on every platform */
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* normalize(u) == u, or report u (and where it came from) once. */
+static int prop_fixed(const char *u, const char *from)
+{
+	char *again = NULL;
+	int rc = url_normalize(u, &again), ok = rc == 0 && strcmp(again, u) == 0;
+
+	if (!ok)
+		fprintf(stderr, "not a fixed point: '%s' (from '%s') gives %d '%s'\n",
+			u, from, rc, again ? again : "");
+	free(again);
+	return ok;
+}
+
+/* Do the two calls give the same answer? */
+static int prop_same(int rx, const char *x, int ry, const char *y)
+{
+	return rx == ry && ((!x && !y) || (x && y && strcmp(x, y) == 0));
+}
+
+static void test_idempotent(void)
+{
+	static const char *const schemes[] = {
+		"", "", "http://", "https://", "http://", "https://", "HTTP://",
+		"http:", "https:", "hTtPs:", "http:/", "https:///", "http:\\\\",
+		"https:\\", "//",
+		"\\\\", "/\\", "\\/", "\\", "/", " \t http://", "ht\ttp://",
+		"ftp://", "?", "#",
+	};
+	static const char *const hosts[] = {
+		"a.test", "a.test", "a.test", "A.Test", "b%C3%BCcher", "xn--bcher-kva", "\xc3\xbc",
+		"\xc3\x9f", "%41", "%2e", "%2E", "%", "%%33", "%25", "%00",
+		"\xef\xbc\x90", "\xef\xbc\x91", "\xef\xbc\xb8", "\xef\xbd\x98",
+		"\xef\xbd\x83", "\xef\xbc\x8e", "\xe3\x80\x82", "\xef\xbd\xa1",
+		"\xef\xbc\x8f", "\xef\xbc\xa0", "\xef\xbc\x9a", "\xef\xbc\x85",
+		"%EF%BC%90", "%EF%BC%8E", "0x7f", "0X", "0x", "0", "00", "010",
+		"09", "1", "255", "256", "4294967295", "4294967296",
+		"99999999999999999999", "1.2", "1.2.3", "192.168.0.1",
+		"0300.0xa8.0.1", "[::1]", "[fe80::1%25eth0]", "[0:0::1]", "[::1",
+		"u@", "u:p@", "@", ":80", ":443", ":8080", ":08080", ":", ":x",
+		".", ".", "-", "_", "\t",
+	};
+	static const char *const tails[] = {
+		".", ".", "..", "/", "/", "/", "\\", "\\", "./", "../", "/.", "/..",
+		"%2e%2E", ".%2e", "a", "b c", "~", "%7e", "%7E", "%5C", "%5c",
+		"%2F", "%zz", "%4", "%", "?", "?", "#", "&", "=", ";", "@", "[",
+		"]", "|", "^", "{", "`", "\"", "'", "<", "\xef\xbc\x8e", "\xc3\xa9",
+		"\t", "\n", "\r", " ", "\x01", "\x1f", "\x7f", "\xff",
+	};
+	static const char *const bases[] = {
+		RFC_BASE, "https://s.test/a/b/?q", "http://[::1]:81/x",
+		"http://u@h.test//d/e", "https://192.168.0.1/",
+	};
+	struct url_base b[sizeof(bases) / sizeof(bases[0])];
+	size_t nb = sizeof(bases) / sizeof(bases[0]);
+	uint32_t seed = 20240607;
+	int i, bad = 0, normalized = 0, resolved = 0;
+	size_t k;
+
+	for (k = 0; k < nb; k++) {
+		url_base_init(&b[k]);
+		CHECK_INT(url_base_set(&b[k], bases[k]), 0);
+	}
+	for (i = 0; i < PROP_CASES; i++) {
+		char ref[512], alt[sizeof(ref) + 1], *x = NULL, *y = NULL, *z = NULL;
+		size_t n, len = 0, j, at;
+		const struct url_base *base = &b[(size_t)i % nb];
+		int rx, ry, rz, query = 0;
+
+		/* scheme, 1-3 pieces of host, most often a '/', 0-5 pieces of
+		 * path and the rest */
+		len = (size_t)snprintf(ref, sizeof(ref), "%s",
+			schemes[prop_rand(&seed) % (sizeof(schemes) / sizeof(schemes[0]))]);
+		for (n = 1 + prop_rand(&seed) % 3, j = 0; j < n; j++)
+			len += (size_t)snprintf(ref + len, sizeof(ref) - len, "%s",
+				hosts[prop_rand(&seed) % (sizeof(hosts) / sizeof(hosts[0]))]);
+		if (prop_rand(&seed) % 4)
+			len += (size_t)snprintf(ref + len, sizeof(ref) - len, "/");
+		for (n = prop_rand(&seed) % 6, j = 0; j < n; j++)
+			len += (size_t)snprintf(ref + len, sizeof(ref) - len, "%s",
+				tails[prop_rand(&seed) % (sizeof(tails) / sizeof(tails[0]))]);
+
+		rx = url_normalize(ref, &x);
+		if (rx == 0) {
+			normalized++;
+			bad += !prop_fixed(x, ref);
+		}
+		ry = url_base_resolve(base, ref, &y);
+		rz = url_base_resolve_curl(base, ref, &z);
+		if (!prop_same(ry, y, rz, z)) {
+			if (bad++ < 10)
+				fprintf(stderr, "base '%s' ref '%s': fast %d '%s', curl %d '%s'\n",
+					base->norm, ref, ry, y ? y : "", rz, z ? z : "");
+		} else if (ry == 0) {
+			resolved++;
+			bad += !prop_fixed(y, ref);
+		}
+		free(y);
+		free(z);
+		y = z = NULL;
+
+		/* a tab anywhere is dropped */
+		at = prop_rand(&seed) % (len + 1);
+		memcpy(alt, ref, at);
+		alt[at] = '\t';
+		memcpy(alt + at + 1, ref + at, len - at + 1);
+		ry = url_normalize(alt, &y);
+		/* a backslash before the query or fragment is a '/' */
+		for (j = 0; j < len; j++) {
+			query |= ref[j] == '?' || ref[j] == '#';
+			alt[j] = ref[j] == '\\' && !query ? '/' : ref[j];
+		}
+		alt[len] = '\0';
+		rz = url_normalize(alt, &z);
+		if (!prop_same(rx, x, ry, y) || !prop_same(rx, x, rz, z)) {
+			if (bad++ < 10)
+				fprintf(stderr, "'%s' gives %d '%s', with a tab %d '%s', "
+					"with '/' for '\\' %d '%s'\n", ref, rx, x ? x : "",
+					ry, y ? y : "", rz, z ? z : "");
+		}
+		free(x);
+		free(y);
+		free(z);
+	}
+	for (k = 0; k < nb; k++)
+		url_base_release(&b[k]);
+	CHECK_INT(bad, 0);
+	/* the pieces must make URLs often enough for the test to mean much */
+	CHECK(normalized > PROP_CASES / 10);
+	CHECK(resolved > PROP_CASES / 3);
+	printf("url property: %d references, %d normalized, %d resolved\n",
+	       PROP_CASES, normalized, resolved);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -519,5 +675,6 @@ int main(int argc, char **argv)
 	test_length();
 	test_keys();
 	test_fast_path();
+	test_idempotent();
 	return check_report(argv[0]);
 }
