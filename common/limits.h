@@ -23,6 +23,7 @@
 #define SC_DEFAULT_TIMEOUT    60            /* seconds, whole transfer (--timeout) */
 #define SC_DEFAULT_CONNECT_TIMEOUT 15       /* seconds (--connect-timeout) */
 #define SC_DNS_CACHE_S        0             /* libcurl DNS cache lifetime (shard/xfer.c) */
+#define SC_CURL_RECYCLE       1024          /* cache overflows before a fresh multi handle (shard/shard.c) */
 
 /* robots.txt */
 #define SC_ROBOTS_MAX         (512u << 10)  /* bytes parsed (RFC 9309 asks for at least 500 KiB) */

@@ -14,6 +14,9 @@
  * slot and the host's next-allowed time has come; when libcurl says it is
  * done, the policy decides, and a response that ends its URL goes through
  * page_process(), which queues one MSG_RESULT for the coordinator.
+ *
+ * epoll's data tells the fds apart: a libcurl socket is its fd (with the
+ * tag of its multi handle), the pipes carry a tag in the upper 32 bits.
  */
 #include "shard/shard.h"
 
@@ -44,9 +47,38 @@
 #define OUT_SOFT_MAX   (64u << 20)
 #define EVENTS_MAX     256
 
+#define EV_TAG         0xffffffff00000000ull
+#define EV_CURL0       0ull
+#define EV_IN          (1ull << 32)
+#define EV_OUT         (2ull << 32)
+#define EV_CURL1       (4ull << 32)
+
+struct shard;
+
+/*
+ * A libcurl multi handle.  New transfers go to the shard's current one; the
+ * other, when open, only finishes the transfers it has and is then closed.
+ * The shard moves to a fresh handle after SC_CURL_RECYCLE connections were
+ * closed because the connection cache was full: libcurl 7.88 leaves the
+ * empty bundle of each such connection's host in its connection hash
+ * (Curl_conncache_extract_oldest takes the connection out without it) and
+ * walks the whole hash at every later overflow, so without a fresh handle
+ * now and then a crawl of many hosts pays more per URL the longer it runs.
+ */
+struct multi {
+	struct shard *s;
+	CURLM *m;               /* NULL: not open */
+	uint64_t tag;           /* epoll data of its sockets: tag | fd */
+	int active;             /* transfers on it */
+	uint64_t deadline;      /* when it wants its timeout action (us) */
+};
+
 struct shard {
 	const struct shard_config *cfg;
-	CURLM *multi;
+	struct multi mu[2];
+	int cur;                /* the multi handle new transfers go to */
+	uint64_t evict_mark;    /* xp.evictions when mu[cur] opened */
+	uint64_t recycled;      /* multi handles replaced */
 	int epfd;
 	int in_fd, out_fd;
 	struct frame_reader in;
@@ -54,7 +86,6 @@ struct shard {
 	int in_open;            /* in_fd still in the epoll set */
 	int out_watched;        /* EPOLLOUT registered on out_fd */
 	int failed;             /* stop: the coordinator is gone or broken */
-	uint64_t curl_deadline; /* when libcurl wants its timeout action (us) */
 
 	struct sched sc;
 	struct xfer_pool xp;
@@ -75,7 +106,8 @@ static uint64_t now_us(void)
 
 static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp)
 {
-	struct shard *s = arg;
+	struct multi *mu = arg;
+	struct shard *s = mu->s;
 	struct epoll_event ev;
 
 	(void)e;
@@ -85,7 +117,7 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp
 		return 0;
 	}
 	memset(&ev, 0, sizeof(ev));
-	ev.data.fd = fd;
+	ev.data.u64 = mu->tag | (uint32_t)fd;
 	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
 		    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
 	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
@@ -95,11 +127,62 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp
 
 static int on_timer(CURLM *m, long timeout_ms, void *arg)
 {
-	struct shard *s = arg;
+	struct multi *mu = arg;
 
 	(void)m;
-	s->curl_deadline = timeout_ms < 0 ? UINT64_MAX : now_us() + (uint64_t)timeout_ms * 1000;
+	mu->deadline = timeout_ms < 0 ? UINT64_MAX : now_us() + (uint64_t)timeout_ms * 1000;
 	return 0;
+}
+
+/* Open multi handle i with the shard's settings.  0, or -1. */
+static int multi_open(struct shard *s, int i)
+{
+	struct multi *mu = &s->mu[i];
+
+	mu->s = s;
+	mu->tag = i ? EV_CURL1 : EV_CURL0;
+	mu->active = 0;
+	mu->deadline = UINT64_MAX;
+	mu->m = curl_multi_init();
+	if (!mu->m)
+		return -1;
+	curl_multi_setopt(mu->m, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(mu->m, CURLMOPT_SOCKETDATA, mu);
+	curl_multi_setopt(mu->m, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(mu->m, CURLMOPT_TIMERDATA, mu);
+	curl_multi_setopt(mu->m, CURLMOPT_MAX_HOST_CONNECTIONS, (long)s->cfg->per_host);
+	/* at most limit connections in use: as many again may wait idle for
+	 * their hosts' next jobs (see start()) */
+	curl_multi_setopt(mu->m, CURLMOPT_MAXCONNECTS, (long)s->sc.limit * 2);
+	return 0;
+}
+
+/* Move new transfers to a fresh multi handle once the current one has seen
+ * SC_CURL_RECYCLE cache overflows (the other must be closed by then). */
+static void multi_recycle(struct shard *s)
+{
+	int next = !s->cur;
+
+	if (s->mu[next].m || s->xp.evictions - s->evict_mark < SC_CURL_RECYCLE ||
+	    multi_open(s, next))
+		return;
+	s->cur = next;
+	s->xp.multi = s->mu[next].m;
+	s->evict_mark = s->xp.evictions;
+	s->recycled++;
+	log_debug("new libcurl multi handle after %d cache overflows", SC_CURL_RECYCLE);
+}
+
+/* Close the other multi handle once its last transfer is done. */
+static void multi_reap(struct shard *s)
+{
+	struct multi *old = &s->mu[!s->cur];
+
+	if (old->m && !old->active) {
+		curl_multi_cleanup(old->m);
+		old->m = NULL;
+		old->deadline = UINT64_MAX;
+	}
 }
 
 /* ---- jobs and hosts ---- */
@@ -195,46 +278,52 @@ static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 static void check_done(struct shard *s)
 {
 	CURLMsg *m;
-	int left;
+	int left, i;
 
-	while ((m = curl_multi_info_read(s->multi, &left))) {
-		struct xfer *x = NULL;
-		struct host *h;
+	for (i = 0; i < 2; i++) {
+		while (s->mu[i].m && (m = curl_multi_info_read(s->mu[i].m, &left))) {
+			struct xfer *x = NULL;
+			struct host *h;
 
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		h = x->host;
-		if (x->job)
-			page_done(s, x, m->data.result);
-		else
-			robots_done(s, x, m->data.result);
-		xfer_release(&s->xp, x);
-		sched_finished(&s->sc, h);
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			h = x->host;
+			if (x->job)
+				page_done(s, x, m->data.result);
+			else
+				robots_done(s, x, m->data.result);
+			xfer_release(&s->xp, x);
+			s->mu[i].active--;
+			sched_finished(&s->sc, h);
+		}
 	}
+	multi_reap(s);
 }
 
 /* ---- starting transfers ---- */
 
 /*
- * Start a transfer on h.  Its connection is kept for reuse only if a job
- * queued on the host is there to take it (more queued than in flight):
- * libcurl 7.88 closes an overflowing cache's oldest idle connection in a
- * way that leaves that host's empty bundle in its connection hash for
- * good, and walks the whole hash for every later overflow
- * (Curl_conncache_extract_oldest), so idle connections of finished hosts
- * made each URL cost more than the one before.  A connection closed at the
- * end of its transfer goes the other way, which frees the bundle.
+ * Start a transfer on h.  Its connection is closed at its end when the host
+ * has nothing else queued or in flight: on a list of one URL per host
+ * every connection would otherwise wait idle until the cache overflows,
+ * and each overflow costs a walk of libcurl's connection hash and may
+ * leave a bundle in it (struct multi).  A connection closed at the end of
+ * its transfer frees its bundle.  A host with more work keeps its
+ * connections: a busy host's queue runs dry for a moment often, and a new
+ * connection each time halved a one-host crawl's pages/s.
  */
 static void start(struct shard *s, struct host *h, struct job *j, const char *url,
 		  uint64_t now)
 {
-	int reuse = h->queued > (uint32_t)h->active;
+	int reuse = h->queued > 0 || h->active > 0;
 
 	if (j)
 		j->attempts++;
 	sched_started(&s->sc, h, now);
+	multi_recycle(s);
 	xfer_start(&s->xp, h, j, url, reuse);
+	s->mu[s->cur].active++;
 }
 
 /*
@@ -243,8 +332,12 @@ static void start(struct shard *s, struct host *h, struct job *j, const char *ur
  */
 static void set_concurrency(struct shard *s, int n)
 {
+	int i;
+
 	sched_set_limit(&s->sc, n);
-	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)n * 2);
+	for (i = 0; i < 2; i++)
+		if (s->mu[i].m)
+			curl_multi_setopt(s->mu[i].m, CURLMOPT_MAXCONNECTS, (long)n * 2);
 }
 
 /* Start what may start: due retries back in their queues, then transfers
@@ -361,7 +454,7 @@ static void flush_output(struct shard *s)
 	if (want == s->out_watched)
 		return;
 	memset(&ev, 0, sizeof(ev));
-	ev.data.fd = s->out_fd;
+	ev.data.u64 = EV_OUT;
 	ev.events = EPOLLOUT;
 	epoll_ctl(s->epfd, want ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s->out_fd, &ev);
 	s->out_watched = want;
@@ -380,7 +473,6 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 	s->cfg = cfg;
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
-	s->curl_deadline = UINT64_MAX;
 	policy_init(&s->pol, cfg, (uint64_t)getpid() * 0x9e3779b97f4a7c15ull ^ now_us());
 	frame_reader_init(&s->in, in_fd, MSG_TYPE_MAX, 0);
 	frame_writer_init(&s->out, out_fd);
@@ -392,22 +484,17 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 	s->gap_us = (uint64_t)(gap + 0.5);
 	page_worker_init(&s->pw, cfg->warc_level, cfg->max_size);
 
+	sched_set_limit(&s->sc, cfg->concurrency);
+	s->mu[0].deadline = s->mu[1].deadline = UINT64_MAX;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	s->multi = curl_multi_init();
-	xfer_pool_init(&s->xp, cfg, s->multi);
-	if (s->epfd < 0 || !s->multi) {
+	if (s->epfd < 0 || multi_open(s, 0)) {
 		log_error("cannot set up the event loop: %s", strerror(errno));
 		return -1;
 	}
-	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
-	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
-	curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)cfg->per_host);
-	set_concurrency(s, cfg->concurrency);
+	xfer_pool_init(&s->xp, cfg, s->mu[0].m);
 
 	memset(&ev, 0, sizeof(ev));
-	ev.data.fd = in_fd;
+	ev.data.u64 = EV_IN;
 	ev.events = EPOLLIN;
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, in_fd, &ev) < 0) {
 		log_error("cannot watch the coordinator pipe: %s", strerror(errno));
@@ -419,13 +506,17 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 
 static void shard_teardown(struct shard *s)
 {
-	log_debug("%llu connections closed by libcurl's cache overflowing, "
-		  "%llu idle hosts forgotten", (unsigned long long)s->xp.evictions,
+	int i;
+
+	log_debug("%llu connections closed by libcurl's cache overflowing, %llu "
+		  "multi handles replaced, %llu idle hosts forgotten",
+		  (unsigned long long)s->xp.evictions, (unsigned long long)s->recycled,
 		  (unsigned long long)s->sc.expired);
 	sched_release(&s->sc);
 	xfer_pool_release(&s->xp);
-	if (s->multi)
-		curl_multi_cleanup(s->multi);
+	for (i = 0; i < 2; i++)
+		if (s->mu[i].m)
+			curl_multi_cleanup(s->mu[i].m);
 	if (s->epfd >= 0)
 		close(s->epfd);
 	frame_reader_release(&s->in);
@@ -436,7 +527,9 @@ static void shard_teardown(struct shard *s)
 /* epoll_wait's timeout: until libcurl's timer, a host's turn or a retry. */
 static int loop_timeout(struct shard *s)
 {
-	uint64_t now = now_us(), next = s->curl_deadline, when;
+	uint64_t now = now_us(), when;
+	uint64_t next = s->mu[0].deadline < s->mu[1].deadline ?
+			s->mu[0].deadline : s->mu[1].deadline;
 
 	sched_next(&s->sc, now, &when);
 	if (when < next)
@@ -484,27 +577,35 @@ int shard_main(const struct shard_config *cfg, int in_fd, int out_fd,
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
-			int fd = ev[i].data.fd, flags = 0;
+			uint64_t tag = ev[i].data.u64 & EV_TAG;
+			int fd = (int)(uint32_t)ev[i].data.u64, flags = 0;
+			struct multi *mu;
 
-			if (fd == in_fd) {
+			if (tag == EV_IN) {
 				read_input(&s);
 				continue;
 			}
-			if (fd == out_fd) {
+			if (tag == EV_OUT) {
 				flush_output(&s);
 				continue;
 			}
+			mu = &s.mu[tag == EV_CURL1];
+			if (!mu->m)
+				continue;
 			if (ev[i].events & (EPOLLIN | EPOLLHUP))
 				flags |= CURL_CSELECT_IN;
 			if (ev[i].events & EPOLLOUT)
 				flags |= CURL_CSELECT_OUT;
 			if (ev[i].events & EPOLLERR)
 				flags |= CURL_CSELECT_ERR;
-			curl_multi_socket_action(s.multi, fd, flags, &running);
+			curl_multi_socket_action(mu->m, fd, flags, &running);
 		}
-		if (now_us() >= s.curl_deadline) {
-			s.curl_deadline = UINT64_MAX;
-			curl_multi_socket_action(s.multi, CURL_SOCKET_TIMEOUT, 0, &running);
+		for (i = 0; i < 2; i++) {
+			if (s.mu[i].m && now_us() >= s.mu[i].deadline) {
+				s.mu[i].deadline = UINT64_MAX;
+				curl_multi_socket_action(s.mu[i].m, CURL_SOCKET_TIMEOUT, 0,
+							 &running);
+			}
 		}
 		check_done(&s);
 	}

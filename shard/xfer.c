@@ -174,6 +174,7 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, !page);
 	curl_easy_setopt(x->easy, CURLOPT_FORBID_REUSE, (long)!reuse);
 	p->active++;
+	x->multi = p->multi;
 	if (curl_multi_add_handle(p->multi, x->easy) != CURLM_OK)
 		SC_ASSERT(!"curl_multi_add_handle");
 	log_debug("start '%s'", url);
@@ -182,7 +183,8 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 
 void xfer_release(struct xfer_pool *p, struct xfer *x)
 {
-	curl_multi_remove_handle(p->multi, x->easy);
+	curl_multi_remove_handle(x->multi, x->easy);
+	x->multi = NULL;
 	if (x->body.alloc > BODY_KEEP)
 		buf_release(&x->body);
 	x->job = NULL;

@@ -33,6 +33,7 @@ struct page_in;
 
 struct xfer {
 	CURL *easy;
+	CURLM *multi;           /* the multi handle it was added to */
 	struct xfer *next_free;
 	struct job *job;        /* NULL for a robots.txt transfer */
 	struct host *host;
@@ -48,7 +49,7 @@ struct xfer {
 
 struct xfer_pool {
 	const struct shard_config *cfg;
-	CURLM *multi;
+	CURLM *multi;           /* where new transfers go (the caller may change it) */
 	struct xfer *free;      /* idle handles */
 	int active;             /* handles on the multi handle */
 	uint64_t evictions;     /* connections libcurl closed as its cache was full */
@@ -74,7 +75,7 @@ void xfer_pool_release(struct xfer_pool *p);
 struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 			const char *url, int reuse);
 
-/* Take a finished transfer off the multi handle and back into the pool. */
+/* Take a finished transfer off its multi handle and back into the pool. */
 void xfer_release(struct xfer_pool *p, struct xfer *x);
 
 /* The HTTP status of the last response (0: none). */
