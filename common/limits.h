@@ -31,6 +31,12 @@
 #define SC_ROBOTS_REDIRECTS   5             /* redirects followed to find robots.txt */
 #define SC_ROBOTS_MAX_AGE_S   86400         /* rules fetched again after this (RFC 9309 §2.4) */
 
+/* Pages handed from one shard to another for their CPU work (shard/peer.h):
+ * at most this many, and this many raw bytes, in flight to one peer */
+#define SC_OFFLOAD_MAX        8
+#define SC_OFFLOAD_BYTES      (32u << 20)
+#define SC_OFFLOAD_QUIET_MS   100           /* none to a peer that handed us one this recently */
+
 /* Shard host state (shard/sched.h) */
 #define SC_HOST_IDLE_S        60            /* an idle host is forgotten after this (or its gap) */
 #define SC_DEAD_IDLE_FACTOR   10            /* ... a host given up after this many times as long */

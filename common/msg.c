@@ -172,3 +172,50 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 		return SC_EPROTO;
 	return 0;
 }
+
+int msg_work_encode(struct buf *b, const struct msg_work *w)
+{
+	buf_reset(b);
+	if (buf_put_u64(b, w->id) || buf_put_u32(b, w->depth) ||
+	    buf_put_u32(b, w->flags) || buf_put_u32(b, w->attempts) ||
+	    buf_put_u32(b, w->status) || buf_put_u32(b, w->fetch_ms) ||
+	    buf_put_u32(b, w->wflags) || buf_put_u64(b, (uint64_t)w->start_sec) ||
+	    buf_put_u32(b, w->start_nsec) || put_cstr(b, w->url) ||
+	    put_cstr(b, w->error) || put_cstr(b, w->ip) ||
+	    put_cstr(b, w->content_type) ||
+	    buf_put_str(b, w->req ? w->req : "", w->req_len) ||
+	    buf_put_str(b, w->hdr ? w->hdr : "", w->hdr_len))
+		return SC_ETOOBIG;
+	return 0;
+}
+
+int msg_work_decode(const void *p, size_t n, const void *blob, size_t blob_len,
+		    size_t body_max, struct msg_work *w)
+{
+	struct cursor c;
+
+	memset(w, 0, sizeof(*w));
+	cursor_init(&c, p, n);
+	w->id = cursor_u64(&c);
+	w->depth = cursor_u32(&c);
+	w->flags = cursor_u32(&c);
+	w->attempts = cursor_u32(&c);
+	w->status = cursor_u32(&c);
+	w->fetch_ms = cursor_u32(&c);
+	w->wflags = cursor_u32(&c);
+	w->start_sec = (int64_t)cursor_u64(&c);
+	w->start_nsec = cursor_u32(&c);
+	w->url = get_cstr(&c, MSG_STR_MAX);
+	w->error = get_cstr(&c, MSG_ERR_MAX);
+	w->ip = get_cstr(&c, 64);
+	w->content_type = get_cstr(&c, MSG_STR_MAX);
+	w->req = cursor_str(&c, &w->req_len, SC_REQUEST_MAX);
+	w->hdr = cursor_str(&c, &w->hdr_len, SC_HEADERS_MAX);
+	if (c.err || c.left || w->status > 999 ||
+	    w->start_nsec >= 1000000000u || (w->wflags & ~MSG_WORK_TRUNCATED) ||
+	    blob_len > body_max || w->url[0] == '\0')
+		return SC_EPROTO;
+	w->body = blob_len ? blob : "";
+	w->body_len = blob_len;
+	return 0;
+}

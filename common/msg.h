@@ -8,6 +8,12 @@
  *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
+ *   shard -> shard         MSG_WORK    a finished page transfer handed to a
+ *                                      peer for its CPU work (the mesh,
+ *                                      shard/peer.h); the blob is the body
+ *   shard -> shard         MSG_RESULT  the peer's result for it, encoded as
+ *                                      for the coordinator, which the owner
+ *                                      forwards as is
  *
  * The coordinator closes the shard's input pipe when the crawl is over; the
  * shard then finishes what it holds and exits.
@@ -30,7 +36,8 @@ enum msg_type {
 	MSG_URLS   = 2,
 	MSG_RESULT = 3,
 	MSG_SHARE  = 4,
-	MSG_TYPE_MAX = 4,
+	MSG_WORK   = 5,
+	MSG_TYPE_MAX = 5,
 };
 
 /* msg_url.flags */
@@ -104,6 +111,43 @@ struct msg_share {
 };
 int msg_share_encode(struct buf *b, const struct msg_share *m);
 int msg_share_decode(const void *p, size_t n, struct msg_share *m);
+
+/*
+ * WORK: everything the owner of a page captured, for a peer to build its
+ * result exactly as the owner would (shard/page.h).  The body is not in
+ * the message but the frame's blob: encode the message, then queue it with
+ * the body as blob; decode with the blob.  Strings are C strings ("" for an
+ * error means none); req and hdr are raw bytes.  The decoder checks every
+ * cap: url SC_URL_MAX, error 1024, ip 64, content type SC_URL_MAX, req
+ * SC_REQUEST_MAX, hdr SC_HEADERS_MAX, body body_max; a URL; status <= 999,
+ * nanoseconds under 1e9, no unknown flag.
+ */
+#define MSG_WORK_TRUNCATED 0x01 /* body cut at --max-size */
+
+struct msg_work {
+	uint64_t id;
+	uint32_t depth;
+	uint32_t flags;         /* MSG_URL_* */
+	uint32_t attempts;
+	uint32_t status;
+	uint32_t fetch_ms;
+	uint32_t wflags;        /* MSG_WORK_* */
+	int64_t start_sec;      /* CLOCK_REALTIME of the request */
+	uint32_t start_nsec;
+	const char *url;
+	const char *error;      /* "" or NULL: none */
+	const char *ip;
+	const char *content_type;
+	const char *req;        /* request headers as sent */
+	size_t req_len;
+	const char *hdr;        /* response headers as received */
+	size_t hdr_len;
+	const char *body;       /* the frame's blob */
+	size_t body_len;
+};
+int msg_work_encode(struct buf *b, const struct msg_work *w);
+int msg_work_decode(const void *p, size_t n, const void *blob, size_t blob_len,
+		    size_t body_max, struct msg_work *w);
 
 /* RESULT: encode into b (reset first); links as in struct msg_result. */
 int msg_result_encode(struct buf *b, const struct msg_result *r);

@@ -3,6 +3,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/msg.h"
+#include "crawler/mesh.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -205,15 +206,21 @@ static int spawn(struct procs *p, struct shard_proc *sp, const int *mesh_fd)
 
 int procs_start(struct procs *p)
 {
-	int i;
+	struct mesh m;
+	int i, rc = 0;
 
+	mesh_open(&m, p->n);
 	for (i = 0; i < p->n; i++) {
-		if (spawn(p, &p->sp[i], NULL)) {
+		if (spawn(p, &p->sp[i], m.fd ? &m.fd[i * p->n] : NULL)) {
 			log_error("cannot start shard %d: %s", i, strerror(errno));
-			return -1;
+			rc = -1;
+			break;
 		}
 	}
-	return 0;
+	/* the shards hold the mesh now; none of it stays here, so a shard
+	 * that dies is seen to go by its peers */
+	mesh_release(&m);
+	return rc;
 }
 
 static void close_fds(struct shard_proc *sp)

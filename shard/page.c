@@ -106,7 +106,9 @@ void page_process(struct page_worker *w, const struct page_in *in,
 	r.error = in->error;
 	r.fetch_ms = in->fetch_ms;
 	r.ip = in->ip;
-	r.content_type = in->content_type;
+	/* a header value past the protocol's string cap would make the whole
+	 * result a protocol error: such a Content-Type is dropped */
+	r.content_type = strlen(in->content_type) <= SC_URL_MAX ? in->content_type : "";
 	r.bytes = in->body_len;
 	if (in->truncated)
 		r.flags |= MSG_RES_TRUNCATED;

@@ -8,15 +8,19 @@
  *   robotsfetch.h  a host's robots.txt: its URL and what the answer means
  *   policy.h       a finished attempt: done, retried, waited for, given up
  *   page.h         a finished page: WARC records, links, the MSG_RESULT
+ *   peer.h         the mesh: finished pages handed to other shards for
+ *                  their CPU work, and theirs done here
  *
  * Data flow for one URL: a MSG_URLS batch puts a job on its host's queue;
  * schedule() starts a transfer when the shard and the host both have a free
  * slot and the host's next-allowed time has come; when libcurl says it is
  * done, the policy decides, and a response that ends its URL goes through
- * page_process(), which queues one MSG_RESULT for the coordinator.
+ * page_process(), here or on a peer shard, and one MSG_RESULT goes to the
+ * coordinator.
  *
  * epoll's data tells the fds apart: a libcurl socket is its fd (with the
- * tag of its multi handle), the pipes carry a tag in the upper 32 bits.
+ * tag of its multi handle), the pipes and the peers' sockets carry a tag
+ * in the upper 32 bits.
  */
 #include "shard/shard.h"
 
@@ -28,6 +32,7 @@
 #include "common/robots.h"
 #include "common/url.h"
 #include "shard/page.h"
+#include "shard/peer.h"
 #include "shard/policy.h"
 #include "shard/robotsfetch.h"
 #include "shard/sched.h"
@@ -51,6 +56,7 @@
 #define EV_CURL0       0ull
 #define EV_IN          (1ull << 32)
 #define EV_OUT         (2ull << 32)
+#define EV_PEER        (3ull << 32)
 #define EV_CURL1       (4ull << 32)
 
 struct shard;
@@ -91,6 +97,7 @@ struct shard {
 	struct xfer_pool xp;
 	struct policy pol;
 	struct page_worker pw;
+	struct peers peers;
 	uint64_t gap_us;        /* default per-host gap (--delay, --host-rate) */
 };
 
@@ -227,13 +234,20 @@ static void page_done(struct shard *s, struct xfer *x, CURLcode rc)
 	struct host *h = x->host;
 	struct policy_outcome o;
 	struct page_in in;
+	int k;
 
 	policy_page(&s->pol, x, rc, now_us(), &o);
 	switch (o.verdict) {
 	case POLICY_RESULT:
+		k = peers_pick(&s->peers, x->req.len + x->hdr.len + x->body.len, now_us());
+		if (k >= 0 && peers_hand(&s->peers, k, x, o.status, o.why, &s->pw,
+					 &s->out) == 0)
+			break;
 		xfer_capture(x, o.status, o.why, &in);
 		page_process(&s->pw, &in, &s->out);
 		free(j);
+		/* while this shard works, the peers it fed may be done */
+		peers_poll_full(&s->peers, &s->pw, &s->out);
 		break;
 	case POLICY_FAIL:
 		job_fail(s, j, (uint32_t)o.status, o.why);
@@ -463,7 +477,7 @@ static void flush_output(struct shard *s)
 /* ---- set-up, loop, tear-down ---- */
 
 static int shard_setup(struct shard *s, const struct shard_config *cfg,
-		       int in_fd, int out_fd)
+		       int in_fd, int out_fd, const struct shard_mesh *mesh)
 {
 	struct epoll_event ev;
 	double gap = 0;
@@ -501,6 +515,7 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 		return -1;
 	}
 	s->in_open = 1;
+	peers_init(&s->peers, mesh, cfg->index, s->epfd, EV_PEER, cfg->max_size);
 	return 0;
 }
 
@@ -508,10 +523,16 @@ static void shard_teardown(struct shard *s)
 {
 	int i;
 
+	log_debug("processed %llu pages (%llu for peers); handed %llu to peers, "
+		  "%llu back, %llu taken back", (unsigned long long)s->pw.processed,
+		  (unsigned long long)s->peers.served, (unsigned long long)s->peers.handed,
+		  (unsigned long long)s->peers.returned,
+		  (unsigned long long)s->peers.taken_back);
 	log_debug("%llu connections closed by libcurl's cache overflowing, %llu "
 		  "multi handles replaced, %llu idle hosts forgotten",
 		  (unsigned long long)s->xp.evictions, (unsigned long long)s->recycled,
 		  (unsigned long long)s->sc.expired);
+	peers_release(&s->peers);
 	sched_release(&s->sc);
 	xfer_pool_release(&s->xp);
 	for (i = 0; i < 2; i++)
@@ -552,24 +573,28 @@ int shard_main(const struct shard_config *cfg, int in_fd, int out_fd,
 	struct epoll_event ev[EVENTS_MAX];
 	int running = 0, rc = 1;
 
-	(void)mesh;
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("cannot initialise libcurl");
 		return 1;
 	}
-	if (shard_setup(&s, cfg, in_fd, out_fd))
+	if (shard_setup(&s, cfg, in_fd, out_fd, mesh))
 		goto out;
 	msg_hello_encode(&s.pw.msg, (uint32_t)cfg->index, (uint32_t)getpid());
 	frame_queue(&s.out, MSG_HELLO, s.pw.msg.data, s.pw.msg.len, NULL, 0);
+	log_debug("up: pid %d, %d peers", (int)getpid(), s.peers.live);
 
 	while (!s.failed) {
 		int i, n;
 
 		schedule(&s);
 		flush_output(&s);
+		/* done: nothing held, nothing handed to a peer unanswered, every
+		 * result written (a peer's works still coming in are its to take
+		 * back once we are gone) */
 		if (!s.in_open && !s.xp.active && !s.sc.queued && !s.sc.ndelayed &&
-		    !frame_pending(&s.out))
+		    !frame_pending(&s.out) && !peers_outstanding(&s.peers) &&
+		    !peers_pending(&s.peers))
 			break;
 		n = epoll_wait(s.epfd, ev, EVENTS_MAX, loop_timeout(&s));
 		if (n < 0 && errno != EINTR) {
@@ -587,6 +612,10 @@ int shard_main(const struct shard_config *cfg, int in_fd, int out_fd,
 			}
 			if (tag == EV_OUT) {
 				flush_output(&s);
+				continue;
+			}
+			if (tag == EV_PEER) {
+				peers_event(&s.peers, fd, ev[i].events, &s.pw, &s.out);
 				continue;
 			}
 			mu = &s.mu[tag == EV_CURL1];

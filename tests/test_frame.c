@@ -293,6 +293,129 @@ static void test_messages(void)
 	buf_release(&b);
 }
 
+/* MSG_WORK (shard -> shard): round trip through a frame, every truncation,
+ * every cap one past its limit. */
+static void test_work(void)
+{
+	struct buf b, out, scratch, big;
+	struct msg_work w, d;
+	struct frame f;
+	size_t i, used;
+	int all = 1;
+	static const char req[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char hdr[] = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n";
+	static const char body[] = "<a href=/x>\0binary\xff";
+
+	buf_init(&b, SC_FRAME_BODY_MAX);
+	buf_init(&out, 1 << 24);
+	buf_init(&scratch, SC_FRAME_BODY_MAX);
+	buf_init(&big, SC_FRAME_BODY_MAX);
+	memset(&w, 0, sizeof(w));
+	w.id = 0x500000009ull;
+	w.depth = 3;
+	w.flags = MSG_URL_NOLINKS;
+	w.attempts = 2;
+	w.status = 503;
+	w.fetch_ms = 42;
+	w.wflags = MSG_WORK_TRUNCATED;
+	w.start_sec = 1767225600;
+	w.start_nsec = 999999999;
+	w.url = "http://h0.test/p/1.html";
+	w.error = "retries: gave up after 2 attempts (HTTP 503)";
+	w.ip = "127.0.0.1";
+	w.content_type = "text/html; charset=utf-8";
+	w.req = req;
+	w.req_len = sizeof(req) - 1;
+	w.hdr = hdr;
+	w.hdr_len = sizeof(hdr) - 1;
+	CHECK_INT(msg_work_encode(&b, &w), 0);
+	CHECK_INT(frame_encode(&out, MSG_WORK, b.data, b.len, body, sizeof(body) - 1), 0);
+	CHECK_INT(frame_decode(out.data, out.len, 1 << 20, MSG_TYPE_MAX, &scratch, &f, &used), 0);
+	CHECK_INT(f.type, MSG_WORK);
+	CHECK_INT(msg_work_decode(f.body, f.body_len, f.blob, f.blob_len, 1 << 20, &d), 0);
+	CHECK_INT(d.id, w.id);
+	CHECK_INT(d.depth, 3);
+	CHECK_INT(d.flags, MSG_URL_NOLINKS);
+	CHECK_INT(d.attempts, 2);
+	CHECK_INT(d.status, 503);
+	CHECK_INT(d.fetch_ms, 42);
+	CHECK_INT(d.wflags, MSG_WORK_TRUNCATED);
+	CHECK_INT(d.start_sec, 1767225600);
+	CHECK_INT(d.start_nsec, 999999999);
+	CHECK_STR(d.url, w.url);
+	CHECK_STR(d.error, w.error);
+	CHECK_STR(d.ip, "127.0.0.1");
+	CHECK_STR(d.content_type, w.content_type);
+	CHECK(d.req_len == w.req_len && memcmp(d.req, req, d.req_len) == 0);
+	CHECK(d.hdr_len == w.hdr_len && memcmp(d.hdr, hdr, d.hdr_len) == 0);
+	CHECK(d.body_len == sizeof(body) - 1 && memcmp(d.body, body, d.body_len) == 0);
+	/* no error, no body */
+	w.error = NULL;
+	CHECK_INT(msg_work_encode(&b, &w), 0);
+	CHECK_INT(msg_work_decode(b.data, b.len, NULL, 0, 0, &d), 0);
+	CHECK_STR(d.error, "");
+	CHECK_INT(d.body_len, 0);
+	/* every truncation of the message is refused */
+	for (i = 0; i < b.len; i++)
+		all &= msg_work_decode(b.data, i, NULL, 0, 0, &d) == SC_EPROTO;
+	CHECK(all);
+	/* a body over the caller's cap */
+	CHECK_INT(msg_work_decode(b.data, b.len, body, 5, 4, &d), SC_EPROTO);
+	CHECK_INT(msg_work_decode(b.data, b.len, body, 4, 4, &d), 0);
+	/* bad numbers */
+	w.status = 1000;
+	msg_work_encode(&b, &w);
+	CHECK_INT(msg_work_decode(b.data, b.len, NULL, 0, 0, &d), SC_EPROTO);
+	w.status = 200;
+	w.start_nsec = 1000000000u;
+	msg_work_encode(&b, &w);
+	CHECK_INT(msg_work_decode(b.data, b.len, NULL, 0, 0, &d), SC_EPROTO);
+	w.start_nsec = 0;
+	w.wflags = 0x80;
+	msg_work_encode(&b, &w);
+	CHECK_INT(msg_work_decode(b.data, b.len, NULL, 0, 0, &d), SC_EPROTO);
+	w.wflags = 0;
+	w.url = "";
+	msg_work_encode(&b, &w);
+	CHECK_INT(msg_work_decode(b.data, b.len, NULL, 0, 0, &d), SC_EPROTO);
+	w.url = "http://h0.test/";
+	/* each length one past its cap (and at it, accepted) */
+	{
+		struct { const char **s; size_t *len; size_t cap; } caps[] = {
+			{ &w.url, NULL, SC_URL_MAX },
+			{ &w.error, NULL, 1024 },
+			{ &w.ip, NULL, 64 },
+			{ &w.content_type, NULL, SC_URL_MAX },
+			{ &w.req, &w.req_len, SC_REQUEST_MAX },
+			{ &w.hdr, &w.hdr_len, SC_HEADERS_MAX },
+		};
+		for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+			const char *save = *caps[i].s;
+			size_t save_len = caps[i].len ? *caps[i].len : 0;
+			size_t n;
+
+			for (n = caps[i].cap; n <= caps[i].cap + 1; n++) {
+				buf_reset(&big);
+				while (big.len < n)
+					buf_putc(&big, 'x');
+				*caps[i].s = big.data;
+				if (caps[i].len)
+					*caps[i].len = n;
+				CHECK_INT(msg_work_encode(&b, &w), 0);
+				CHECK_INT(msg_work_decode(b.data, b.len, NULL, 0, 0, &d),
+					  n == caps[i].cap ? 0 : SC_EPROTO);
+			}
+			*caps[i].s = save;
+			if (caps[i].len)
+				*caps[i].len = save_len;
+		}
+	}
+	buf_release(&b);
+	buf_release(&out);
+	buf_release(&scratch);
+	buf_release(&big);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -301,5 +424,6 @@ int main(int argc, char **argv)
 	test_lz4_lie();
 	test_pipe();
 	test_messages();
+	test_work();
 	return check_report(argv[0]);
 }
