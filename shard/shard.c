@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -521,13 +522,18 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 
 static void shard_teardown(struct shard *s)
 {
+	struct rusage ru;
 	int i;
 
+	memset(&ru, 0, sizeof(ru));
+	getrusage(RUSAGE_SELF, &ru);
 	log_debug("processed %llu pages (%llu for peers); handed %llu to peers, "
-		  "%llu back, %llu taken back", (unsigned long long)s->pw.processed,
+		  "%llu back, %llu taken back; cpu %.2f s", (unsigned long long)s->pw.processed,
 		  (unsigned long long)s->peers.served, (unsigned long long)s->peers.handed,
 		  (unsigned long long)s->peers.returned,
-		  (unsigned long long)s->peers.taken_back);
+		  (unsigned long long)s->peers.taken_back,
+		  (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	log_debug("%llu connections closed by libcurl's cache overflowing, %llu "
 		  "multi handles replaced, %llu idle hosts forgotten",
 		  (unsigned long long)s->xp.evictions, (unsigned long long)s->recycled,
