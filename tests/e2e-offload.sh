@@ -70,7 +70,7 @@ helper=""
 for _ in $(seq 1 200); do
 	# the first shard that processes a page for another is the helper
 	helper=$(sed -n "s/^shard \([0-9]*\): debug: '.*' processed for shard [0-9]*$/\1/p" \
-		"$WORK/kill.err" | head -n 1)
+		"$WORK/kill.err" 2>/dev/null | head -n 1)
 	[ -n "$helper" ] && [ "$(grep -c "processed for shard" "$WORK/kill.err")" -ge 200 ] && break
 	sleep 0.05
 done
@@ -100,6 +100,71 @@ check "the owner saw its helper go and processed the ${back:-?} pages it held" \
 	test "${back:-0}" -gt 0
 check "the coordinator saw shard $helper die and started it again" \
 	grep -q "shard $helper (pid $hpid) .*URLs queued again" "$WORK/kill.err"
+
+# reqs LOG: the server's log as JSON [{t, host, path, status}]
+LOGJS='
+const fs = require("fs");
+const A = process.argv.slice(1);
+const die = (m) => { console.log(m); process.exit(1); };
+const R = fs.readFileSync(A[0], "utf8").split("\n").filter(Boolean).map((l) => {
+	const f = l.split(" ");
+	return { t: +f[0], host: f[1].replace(/:[0-9]+$/, ""), path: f[3], status: +f[4] };
+});'
+js() { local code=$1; shift; node -e "$LOGJS
+$code" "$@"; }
+
+echo "e2e-offload: politeness holds for the host as a whole"
+LOG="$WORK/polite.log"
+# every response held 50 ms: 9 requests arriving within 45 ms would be 9
+# in flight at once
+start_server "$BUILD" "$LOG" --hosts 1 --pages 200 --latency-ms 50 || exit 1
+# shellcheck disable=SC2046
+timeout 120 "$SC" -v -o "$WORK/polite" -j 2 --per-host 8 $(resolve_args "$SRV_PORT" 1) \
+	$(seed_args "$SRV_PORT" 1) >/dev/null 2>"$WORK/polite.err"
+RC=$?
+stop_server
+check "robots on, -j 2 --per-host 8: crawl exits 0, the owner's pages processed by its peer" sh -c "
+	test $RC = 0 && grep -q 'processed [0-9]* pages ([1-9][0-9]* for peers)' '$WORK/polite.err'"
+check "robots.txt requested once, before anything else on the host" js '
+	const r = R.filter((x) => x.path === "/robots.txt");
+	if (r.length !== 1 || R[0].path !== "/robots.txt") die(r.length + " robots.txt requests");' "$LOG"
+check "the server never had more than 8 requests of the host at once" js '
+	let max = 0;
+	for (let i = 0, j = 0; i < R.length; i++) {
+		while (R[i].t - R[j].t >= 45) j++;
+		max = Math.max(max, i - j + 1);
+	}
+	if (max > 8) die(max + " requests within 45 ms");
+	console.log("at most " + max + " within 45 ms");' "$LOG"
+
+start_server "$BUILD" "$WORK/delay.log" || exit 1
+timeout 60 "$SC" -q -o "$WORK/delay" -j 2 --per-host 8 \
+	--resolve "delay.test:$SRV_PORT:127.0.0.1" "http://delay.test:$SRV_PORT/" 2>/dev/null
+RC=$?
+stop_server
+check "Crawl-delay 1 with -j 2 --per-host 8: the 7 pages start >= 990 ms apart" js '
+	const rs = R.filter((r) => r.host === "delay.test" && r.path !== "/robots.txt");
+	if (rs.length !== 7) die(rs.length + " page requests, want 7");
+	const g = rs.slice(1).map((r, i) => r.t - rs[i].t);
+	if (g.some((x) => x < 990)) die("gaps (ms): " + g.join(" "));' "$WORK/delay.log"
+
+start_server "$BUILD" "$WORK/429.log" || exit 1
+{ echo "http://fail.test:$SRV_PORT/429-secs"
+  for i in $(seq 1 60); do echo "http://fail.test:$SRV_PORT/nothing-$i"; done; } >"$WORK/429.list"
+timeout 60 "$SC" -q -o "$WORK/429" -j 2 --per-host 8 --depth 0 --max-retry-after 10 \
+	--resolve "fail.test:$SRV_PORT:127.0.0.1" --urls "$WORK/429.list" 2>/dev/null
+stop_server
+check "Retry-After 2 with -j 2 --per-host 8: nothing sent to the host for 2 s after the 429" js '
+	const i = R.findIndex((r) => r.path === "/429-secs" && r.status === 429);
+	if (i < 0) die("no 429");
+	/* requests already on their way when the 429 was read may arrive
+	 * just after it: 50 ms of slack */
+	const bad = R.filter((r) => r.t > R[i].t + 50 && r.t < R[i].t + 1990);
+	if (bad.length) die(bad.length + " requests in the pause, first " +
+		(bad[0].t - R[i].t) + " ms after the 429");
+	const next = R.find((r) => r.t > R[i].t + 50);
+	if (!next) die("nothing after the 429");
+	console.log("next request " + (next.t - R[i].t) + " ms after the 429");' "$WORK/429.log"
 
 echo "e2e-offload: $pass passed, $fail failed"
 [ "$fail" = 0 ]
