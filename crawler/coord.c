@@ -28,6 +28,7 @@
 #include "crawler/pages.h"
 #include "crawler/procs.h"
 #include "crawler/resume.h"
+#include "crawler/rss.h"
 #include "crawler/scope.h"
 #include "crawler/settings.h"
 #include "crawler/share.h"
@@ -36,14 +37,11 @@
 #include "shard/shard.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,6 +53,7 @@ struct coord {
 	struct frontier *fr;
 	struct scope scope;
 	struct crawl_stats st;
+	struct rss_peaks rss;   /* peak RSS of this process and its shards */
 	struct source src;
 	struct output out;
 	struct buf line;        /* one pages.jsonl line */
@@ -156,7 +155,7 @@ static void write_page(struct coord *c, const char *url, uint32_t depth,
 	pages_line(&c->line, url, depth, ref ? ref->s : NULL, r, w);
 	if (output_page(&c->out, c->line.data, c->line.len))
 		c->fatal = 1;
-	stats_page(&c->st, r->status, r->bytes, r->error);
+	stats_page(&c->st, url, r->status, r->bytes, r->error);
 }
 
 /* A URL that reached a final state without a shard (a bad --urls line, a
@@ -365,9 +364,13 @@ static void close_inputs(struct coord *c)
 	int i;
 
 	c->closing = 1;
-	for (i = 0; i < c->pr.n; i++)
-		if (c->pr.sp[i].state == SP_RUNNING)
-			procs_close_input(&c->pr.sp[i]);
+	for (i = 0; i < c->pr.n; i++) {
+		if (c->pr.sp[i].state != SP_RUNNING)
+			continue;
+		/* the last look at its memory: once it exits, /proc has none */
+		rss_sample_pid(&c->rss, c->pr.sp[i].pid);
+		procs_close_input(&c->pr.sp[i]);
+	}
 }
 
 static void view(const struct coord *c, struct stats_view *v)
@@ -384,6 +387,8 @@ static void view(const struct coord *c, struct stats_view *v)
 			v->list_total = c->cfg->max_pages;
 	}
 	v->trap_refused = c->scope.trap_refused;
+	v->coord_rss_kb = c->rss.coord_kb;
+	v->shard_rss_kb = c->rss.shard_kb;
 	v->shards = c->pr.n;
 	v->warc_files = c->out.warc_seq + 1;
 	v->seen_bytes = fc.seen_bytes;
@@ -486,6 +491,7 @@ static void run_loop(struct coord *c)
 		}
 		if (!live)
 			break;
+		rss_tick(&c->rss, &c->pr, now, 0);
 		progress(c);
 		rc = poll(pfd, (nfds_t)np, SC_FLUSH_MS);
 		if (rc < 0 && errno != EINTR) {
@@ -507,76 +513,6 @@ static void run_loop(struct coord *c)
 	}
 	free(pfd);
 	free(who);
-}
-
-static char *warcinfo_fields(const struct crawl_config *cfg)
-{
-	struct buf b;
-	char host[256] = "localhost";
-
-	gethostname(host, sizeof(host) - 1);
-	buf_init(&b, 1u << 20);
-	buf_printf(&b, "software: shardcrawl/0.1\r\n"
-		   "format: WARC File Format 1.1\r\n"
-		   "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
-		   "hostname: %s\r\n"
-		   "http-header-user-agent: %s\r\n"
-		   "robots: %s\r\n"
-		   "isPartOf: %s\r\n",
-		   host, cfg->user_agent, cfg->robots ? "obey" : "ignore", cfg->outdir);
-	if (cfg->argv_line)
-		buf_printf(&b, "description: %s\r\n", cfg->argv_line);
-	return buf_detach(&b, NULL);
-}
-
-/* mkdir -p: each missing directory on the way is made. */
-static int make_dirs(const char *path)
-{
-	char tmp[4096];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	memcpy(tmp, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (tmp[i] != '/' && tmp[i] != '\0')
-			continue;
-		tmp[i] = '\0';
-		if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-			return -1;
-		tmp[i] = path[i];
-	}
-	return 0;
-}
-
-/*
- * One crawl directory, one process: an exclusive lock on DIR/lock, held
- * until exit (the kernel drops it however the process ends), so a second
- * run or a --resume cannot write into a crawl that is still going.
- * Returns 0, or the exit status to stop with.
- */
-static int lock_dir(struct coord *c)
-{
-	char path[4096];
-
-	if (make_dirs(c->cfg->outdir) < 0) {
-		log_error("cannot create '%s': %s", c->cfg->outdir, strerror(errno));
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/lock", c->cfg->outdir);
-	c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (c->lock_fd < 0) {
-		log_error("cannot open '%s': %s", path, strerror(errno));
-		return 1;
-	}
-	if (flock(c->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "shardcrawl: '%s' is in use by another shardcrawl process\n",
-			c->cfg->outdir);
-		return 2;
-	}
-	return 0;
 }
 
 /* What every shard is told at start; shares of -c and --rate follow. */
@@ -649,7 +585,9 @@ static void seed_all(struct coord *c)
 /* Open the output files: new ones, or where a resumed crawl goes on. */
 static int open_output(struct coord *c, const struct output_resume *res)
 {
-	char *fields = warcinfo_fields(c->cfg);
+	const struct crawl_config *cfg = c->cfg;
+	char *fields = output_warcinfo_fields(cfg->user_agent, cfg->robots, cfg->outdir,
+					      cfg->argv_line);
 	int rc = output_open(&c->out, c->cfg->outdir, c->cfg->warc_max_size,
 			     fields, res);
 
@@ -657,6 +595,13 @@ static int open_output(struct coord *c, const struct output_resume *res)
 	if (rc)
 		log_error("cannot open '%s': %s", c->out.err_path, strerror(c->out.err_errno));
 	return rc;
+}
+
+/* How the crawl's pages went, all runs together (crawler/coord.h). */
+static int exit_status(const struct coord *c)
+{
+	return stats_ok(&c->st.all) == c->st.all.pages ? COORD_EXIT_OK
+						       : COORD_EXIT_SOME_FAILED;
 }
 
 /*
@@ -674,50 +619,55 @@ static int crawl(struct coord *c)
 	double wall;
 	int rc;
 
-	rc = lock_dir(c);
+	rc = output_lock(cfg->outdir, &c->lock_fd);
+	if (rc == SC_EAGAIN)
+		fprintf(stderr, "shardcrawl: '%s' is in use by another shardcrawl process\n",
+			cfg->outdir);
 	if (rc)
-		return rc;
+		return rc == SC_EAGAIN ? COORD_EXIT_USAGE : COORD_EXIT_STOPPED;
 	if (!cfg->resume) {
 		if (open_output(c, NULL))
-			return 1;
+			return COORD_EXIT_STOPPED;
 		if (settings_save(cfg, cfg->outdir)) {
 			log_error("cannot write '%s/settings': %s", cfg->outdir, strerror(errno));
-			return 1;
+			return COORD_EXIT_STOPPED;
 		}
 	}
 	c->fr = frontier_open(cfg);
 	if (!c->fr)
-		return 1;
+		return COORD_EXIT_STOPPED;
 	shard_settings(c);
 	procs_init(&c->pr, cfg->shards, &c->scfg, c->fr,
 		   (size_t)cfg->max_size * 2 + (2u << 20), cfg->verbose);
 	if (procs_start(&c->pr))
-		return 1;
+		return COORD_EXIT_STOPPED;
 	if (cfg->resume) {
 		if (resume_scan(cfg, c->fr, &c->scope, &c->st, &rs))
-			return 1;
-		c->st.resumed_from = c->st.finished;
+			return COORD_EXIT_STOPPED;
+		stats_resumed(&c->st);
 		if (!rs.urls_eof && source_open(&c->src, cfg->urls_file, rs.urls_lines))
-			return 1;
+			return COORD_EXIT_STOPPED;
 		c->src.eof = c->src.logged_eof = rs.urls_eof;
 		if (rs.pending == 0 && !source_live(&c->src)) {
 			if (!cfg->quiet)
 				fprintf(stderr, "shardcrawl: the crawl in '%s' is complete "
 					"(%llu pages); nothing to resume\n", cfg->outdir,
-					(unsigned long long)c->st.finished);
-			return 0;
+					(unsigned long long)c->st.all.pages);
+			return exit_status(c);
 		}
 		if (open_output(c, &rs.out))
-			return 1;
+			return COORD_EXIT_STOPPED;
 	} else {
 		seed_all(c);
 		if (source_open(&c->src, cfg->urls_file, 0))
-			return 1;
+			return COORD_EXIT_STOPPED;
 	}
 	share_update(&c->sh, &c->pr, c->fr, cfg, &c->batch, 1);
 	run_loop(c);
 
+	rss_tick(&c->rss, &c->pr, now_ms(), 1);
 	procs_stop(&c->pr);
+	rss_self(&c->rss);
 	wall = stats_elapsed(&c->st);
 	if (output_close(&c->out))
 		c->fatal = 1;
@@ -731,7 +681,7 @@ static int crawl(struct coord *c)
 	if (!cfg->quiet)
 		stats_summary(&c->st, c->pr.n, cfg->outdir, wall);
 	if (c->fatal || c->pr.fatal || c->stopped || got_signal) {
-		uint64_t left = c->st.admitted + c->st.rejected - c->st.finished;
+		uint64_t left = c->st.admitted + c->st.rejected - c->st.all.pages;
 		/* always said, even with -q: the user must know the crawl is not done */
 		if (left || !c->src.eof)
 			fprintf(stderr, "shardcrawl: %s with %llu URLs not crawled; continue "
@@ -740,8 +690,8 @@ static int crawl(struct coord *c)
 				(unsigned long long)left, cfg->outdir);
 	}
 	if (c->fatal || c->pr.fatal)
-		return 1;
-	return got_signal > 1 ? 130 : 0;
+		return COORD_EXIT_STOPPED;
+	return got_signal > 1 ? COORD_EXIT_INTERRUPTED : exit_status(c);
 }
 
 int coord_run(const struct crawl_config *cfg)
@@ -777,6 +727,7 @@ int coord_run(const struct crawl_config *cfg)
 		c.fr->ops->release(c.fr);
 	rstr_put(c.jref);
 	scope_release(&c.scope);
+	stats_release(&c.st);
 	buf_release(&c.line);
 	buf_release(&c.batch);
 	buf_release(&c.jline);

@@ -14,7 +14,23 @@
 
 #include "crawler/config.h"
 
-/* Run the crawl; returns the process exit status (0 ok, 1 failed). */
+/*
+ * The exit status of shardcrawl (README, "Usage").  Whether the pages went
+ * well is the crawl's, all runs together: a --resume that finishes a crawl
+ * with a 404 from an earlier run exits 8, as does the resume of a crawl
+ * already complete with one.  A crawl interrupted by one Ctrl-C is judged by
+ * the pages it finished.
+ */
+enum {
+	COORD_EXIT_OK          = 0,    /* every page 2xx or 3xx */
+	COORD_EXIT_STOPPED     = 1,    /* had to stop: a write error, shards kept dying */
+	COORD_EXIT_USAGE       = 2,    /* bad command line, or the directory is in use */
+	COORD_EXIT_SOME_FAILED = 8,    /* ran to its end, but some pages were 4xx, 5xx
+					* or failed (as wget2's 8) */
+	COORD_EXIT_INTERRUPTED = 130,  /* a second Ctrl-C */
+};
+
+/* Run the crawl; returns the process exit status, one of the above. */
 int coord_run(const struct crawl_config *cfg);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -226,4 +227,65 @@ int output_close(struct output *o)
 	o->info_fields = NULL;
 	o->dir = NULL;
 	return rc;
+}
+
+/* mkdir -p: each missing directory on the way is made. */
+static int make_dirs(const char *path)
+{
+	char tmp[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
+			return -1;
+		tmp[i] = path[i];
+	}
+	return 0;
+}
+
+int output_lock(const char *dir, int *fd)
+{
+	char path[4096];
+
+	*fd = -1;
+	if (make_dirs(dir) < 0) {
+		log_error("cannot create '%s': %s", dir, strerror(errno));
+		return SC_EIO;
+	}
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (*fd < 0) {
+		log_error("cannot open '%s': %s", path, strerror(errno));
+		return SC_EIO;
+	}
+	return flock(*fd, LOCK_EX | LOCK_NB) == 0 ? 0 : SC_EAGAIN;
+}
+
+char *output_warcinfo_fields(const char *user_agent, int robots, const char *dir,
+			     const char *argv_line)
+{
+	struct buf b;
+	char host[256] = "localhost";
+
+	gethostname(host, sizeof(host) - 1);
+	buf_init(&b, 1u << 20);
+	buf_printf(&b, "software: shardcrawl/0.1\r\n"
+		   "format: WARC File Format 1.1\r\n"
+		   "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
+		   "hostname: %s\r\n"
+		   "http-header-user-agent: %s\r\n"
+		   "robots: %s\r\n"
+		   "isPartOf: %s\r\n",
+		   host, user_agent, robots ? "obey" : "ignore", dir);
+	if (argv_line)
+		buf_printf(&b, "description: %s\r\n", argv_line);
+	return buf_detach(&b, NULL);
 }

@@ -62,6 +62,22 @@ struct output {
 };
 
 /*
+ * One crawl directory, one process: create dir (and its parents) if
+ * missing, then take an exclusive lock on DIR/lock, held through *fd until
+ * the process exits (the kernel drops it however the process ends), so a
+ * second run or a --resume cannot write into a crawl that is still going.
+ * Returns 0; SC_EIO when the directory or the lock file cannot be made
+ * (logged, naming it); SC_EAGAIN when another process holds the lock (not
+ * logged).  *fd is -1 or open, for the caller to close, in every case.
+ */
+int output_lock(const char *dir, int *fd);
+
+/* The warcinfo block of a crawl's WARC files (the caller frees it);
+ * argv_line may be NULL. */
+char *output_warcinfo_fields(const char *user_agent, int robots, const char *dir,
+			     const char *argv_line);
+
+/*
  * Create dir if needed and open the files; fields: the warcinfo block.
  * res is NULL for a new crawl (files created empty), or where a resumed
  * crawl continues (files truncated to the valid lengths and appended to).

@@ -99,7 +99,9 @@ static void scan_pages(const char *dir, struct frontier *fr, struct crawl_stats 
 			err[0] = '\0';
 		else if (strncmp(err, "url:", 4) == 0)
 			st->rejected++;
-		stats_page(st, (uint32_t)status, bytes, err);
+		stats_page(st, url, (uint32_t)status, bytes, err);
+		if (pages_num(line, "links_dropped", &v))
+			st->links_dropped += v;
 		if (pages_str(line, "warc_file", file, sizeof(file)) &&
 		    sscanf(file, "crawl-%05u.warc.gz", &seq) == 1 && seq < 1000000 &&
 		    pages_num(line, "warc_offset", &v)) {
@@ -233,7 +235,7 @@ int resume_scan(const struct crawl_config *cfg, struct frontier *fr,
 	if (scan_journal(cfg->outdir, cfg->host_quota, fr, sc, st, rs, line))
 		goto out;
 	log_info("resuming: %llu URLs done, %llu pending, %llu journal lines",
-		 (unsigned long long)st->finished, (unsigned long long)rs->pending,
+		 (unsigned long long)st->all.pages, (unsigned long long)rs->pending,
 		 (unsigned long long)rs->journal_lines);
 	rc = 0;
 out:

@@ -42,7 +42,7 @@ echo "e2e-frontier: the same crawl in memory and on disk"
 site mem 0
 # shellcheck disable=SC2086
 timeout 120 "$SC" -o "$WORK/mem" $ARGS
-check "default --frontier-memory: exit 0" test $? = 0
+check "default --frontier-memory: exit 8 (the site's 404s)" test $? = 8
 stop_server
 check "default --frontier-memory: every expected URL once" \
 	node tests/e2e-check.mjs "$WORK/mem" "$LIST" "$LOG"
@@ -51,7 +51,7 @@ check "default --frontier-memory: nothing spilled" test "$(stat "$WORK/mem" spil
 site disk 0
 # shellcheck disable=SC2086
 timeout 120 "$SC" -o "$WORK/disk" --frontier-memory 4k $ARGS
-check "--frontier-memory 4k: exit 0" test $? = 0
+check "--frontier-memory 4k: exit 8 (the site's 404s)" test $? = 8
 stop_server
 spilled=$(stat "$WORK/disk" spilled)
 check "--frontier-memory 4k: most of the frontier went to disk ($spilled URLs spilled)" \
@@ -86,15 +86,15 @@ for when in 0.5 1.5; do
 	before=$(wc -l <"$out/pages.jsonl")
 	timeout 120 "$SC" -q --resume "$out" --frontier-memory 4k 2>"$WORK/resume.err"
 	rc=$?
-	check "kill at ${when}s ($before lines, $segs spill segments): --resume exits 0" test $rc = 0
+	check "kill at ${when}s ($before lines, $segs spill segments): --resume exits 8" test $rc = 8
 	stop_server
 	check "kill at ${when}s: every expected URL exactly once in pages.jsonl" \
 		node tests/e2e-check.mjs "$out" "$LIST" "$LOG" --refetch-ok
 	check "kill at ${when}s: WARC files valid, every index offset right (warcio)" \
 		node tests/warc-check.mjs "$out"
 	"$SC" --resume "$out" >"$WORK/again.out" 2>&1
-	check "kill at ${when}s: resuming again says it is complete" \
-		sh -c "test $? = 0 && grep -q 'is complete' '$WORK/again.out'"
+	check "kill at ${when}s: resuming again says it is complete (exit 8: the 404s)" \
+		sh -c "test $? = 8 && grep -q 'is complete' '$WORK/again.out'"
 done
 
 rm -rf "$WORK"

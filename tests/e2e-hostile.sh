@@ -37,13 +37,14 @@ crawl() {
 	MS=$(($(now_ms) - t0))
 }
 
-# check_rc NAME MAX_MS: the last crawl exited 0 within MAX_MS (else show its stderr)
+# check_rc WANT NAME MAX_MS: the last crawl exited WANT (0: every page a
+# 2xx or 3xx, 8: not) within MAX_MS (else show its stderr)
 check_rc() {
-	if [ "$RC" = 0 ] && [ "$MS" -lt "$2" ]; then
-		ok "$1 (took $MS ms)"
+	if [ "$RC" = "$1" ] && [ "$MS" -lt "$3" ]; then
+		ok "$2 (took $MS ms)"
 	else
-		{ echo "exit $RC after $MS ms (limit $2 ms); stderr:"; tail -5 "$WORK/$CRAWL.stderr"; } >"$WORK/rc.log"
-		bad "$1" "$WORK/rc.log"
+		{ echo "exit $RC (want $1) after $MS ms (limit $3 ms); stderr:"; tail -5 "$WORK/$CRAWL.stderr"; } >"$WORK/rc.log"
+		bad "$2" "$WORK/rc.log"
 	fi
 }
 
@@ -96,7 +97,7 @@ HP=$SRV_PORT
 crawl hostile 60 -q --max-size 10M --timeout 5 --retries 0 --low-speed-time 5 -j 2 \
 	--deny '/trap/' --resolve "hostile.test:$HP:127.0.0.1" "http://hostile.test:$HP/"
 stop_server
-check_rc "hostile: crawl exits 0, well within its limit (silent.html costs --timeout 5)" 30000
+check_rc 8 "hostile: crawl exits 8 (the broken pages), well within its limit (silent.html costs --timeout 5)" 30000
 # every path "/" links to, but the traps
 BEHAVIOURS="/ /ok.html /malformed.html /deep.html /nul.html /binary.html /huge.html /bomb.html
 	/manylinks.html /longurl.html /trunc-chunked.html /short-body.html /reset.html /big-headers.html
@@ -189,7 +190,7 @@ js '
 	const stat = (s) => { const l = ps.filter((p) => p.path.startsWith(s)); return l.length ? l.map((p) => p.path.slice(0, 40) + " " + p.status).join(", ") : "none"; };
 	const s = stats(A[0]);
 	console.log("       shard_max_rss_kb " + s.shard_max_rss_kb + ", coord_max_rss_kb " + s.coord_max_rss_kb +
-		", wall_s " + s.wall_s + ", trap_refused " + s.trap_refused);
+		", wall_s " + s.this_run.wall_s + ", trap_refused " + s.this_run.trap_refused);
 	for (const p of ["/trunc-chunked.html", "/short-body.html", "/reset.html", "/big-headers.html", "/silent.html", "/empty.html"])
 		console.log("       " + p + ": " + (line1(ps, p).error || "no error"));
 	console.log("       nul.html links after the NULs: " + stat("/nul-b") + "; " + stat("/nul-%"));
@@ -206,16 +207,16 @@ else
 	TP=$SRV_PORT
 	crawl quota 60 -q -j 2 --host-quota 200 --resolve "hostile.test:$TP:127.0.0.1" \
 		"http://hostile.test:$TP/trap/cal?d=2020-01-01" "http://hostile.test:$TP/trap/deep/"
-	check_rc "calendar + deep trap, --host-quota 200: crawl exits 0" 30000
+	check_rc 0 "calendar + deep trap, --host-quota 200: crawl exits 0" 30000
 	check "calendar + deep trap, --host-quota 200: <= 200 lines, <= 201 requests, all 200" js '
 		const ps = pagesOf(A[0]), R = reqsOf(A[1]);
 		if (ps.length > 200) die(ps.length + " lines in pages.jsonl");
 		if (R.length > 201) die(R.length + " requests");
 		const odd = ps.filter((p) => p.status !== 200);
 		if (odd.length) die(show(odd[0]));
-		if (!stats(A[0]).trap_refused) die("trap_refused is 0");' "$OUT" "$WORK/trap.log"
+		if (!stats(A[0]).this_run.trap_refused) die("trap_refused is 0");' "$OUT" "$WORK/trap.log"
 	js 'console.log("       " + pagesOf(A[0]).length + " lines, " + reqsOf(A[1]).length +
-		" requests, trap_refused " + stats(A[0]).trap_refused)' "$OUT" "$WORK/trap.log" || true
+		" requests, trap_refused " + stats(A[0]).this_run.trap_refused)' "$OUT" "$WORK/trap.log" || true
 	check "calendar + deep trap: no URL over 2048 bytes, no path repeating a segment > 3 times" js '
 		for (const p of pagesOf(A[0])) {
 			if (p.url.length > 2048) die("fetched " + p.url.length + " bytes long");
@@ -224,20 +225,20 @@ else
 
 	: >"$WORK/trap.log"
 	crawl deep 60 -q -j 2 --resolve "hostile.test:$TP:127.0.0.1" "http://hostile.test:$TP/trap/deep/"
-	check_rc "deep trap, default guards only: crawl exits 0" 30000
+	check_rc 0 "deep trap, default guards only: crawl exits 0" 30000
 	check "deep trap, default guards only: no path repeats a segment > 3 times; it ends soon" js '
 		const ps = pagesOf(A[0]);
 		for (const p of ps) if (maxRepeat(p.path) > 3) die("fetched " + p.path);
 		if (ps.length > 10) die(ps.length + " lines");
 		if (!ps.some((p) => p.path === "/trap/deep/a/a/a/")) die("/trap/deep/a/a/a/ not fetched");
-		if (!stats(A[0]).trap_refused) die("trap_refused is 0");
+		if (!stats(A[0]).this_run.trap_refused) die("trap_refused is 0");
 		if (reqsOf(A[1]).some((r) => maxRepeat(r.path) > 3)) die("the server saw a deeper path");' \
 		"$OUT" "$WORK/trap.log"
 
 	: >"$WORK/trap.log"
 	crawl length 60 -q -j 2 --max-repeats 0 --max-url-length 300 --resolve "hostile.test:$TP:127.0.0.1" \
 		"http://hostile.test:$TP/trap/deep/"
-	check_rc "deep trap, --max-repeats 0 --max-url-length 300: crawl exits 0" 30000
+	check_rc 0 "deep trap, --max-repeats 0 --max-url-length 300: crawl exits 0" 30000
 	check "deep trap, --max-url-length 300: nothing longer fetched, but up to 2 bytes short of it" js '
 		const ps = pagesOf(A[0]);
 		const n = Math.max(...ps.map((p) => p.url.length));
@@ -273,14 +274,14 @@ else
 		TLSR="--resolve tls.test:$TLSP:127.0.0.1"
 		# shellcheck disable=SC2086
 		crawl tls 30 -q --no-robots --depth 0 --retries 0 --timeout 5 $TLSR "https://tls.test:$TLSP/"
-		check_rc "TLS, default: crawl exits 0" 15000
+		check_rc 8 "TLS, default: crawl exits 8 (the page failed)" 15000
 		check "TLS, default: the certificate is refused: status 0 and a \"tls:\" error" js '
 			const l = line1(pagesOf(A[0]), "/");
 			if (l.status !== 0 || !(l.error || "").startsWith("tls:")) die(show(l));' "$OUT"
 		js 'console.log("       the reason: " + (line1(pagesOf(A[0]), "/").error || "none"))' "$OUT" || true
 		# shellcheck disable=SC2086
 		crawl tlsk 30 -q -k --no-robots --depth 0 --retries 0 --timeout 5 $TLSR "https://tls.test:$TLSP/"
-		check_rc "TLS, --insecure: crawl exits 0" 15000
+		check_rc 0 "TLS, --insecure: crawl exits 0" 15000
 		check "TLS, --insecure: status 200, in the WARC" js '
 			const l = line1(pagesOf(A[0]), "/");
 			if (l.status !== 200 || l.error || !l.warc_file) die(show(l));' "$OUT"

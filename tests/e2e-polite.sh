@@ -37,13 +37,14 @@ polite() {
 	MS=$(($(now_ms) - T0))
 }
 
-# check_rc NAME: the last crawl exited 0 (else show its stderr)
+# check_rc WANT NAME: the last crawl exited WANT (else show its stderr):
+# 0 when every page was a 2xx or 3xx, 8 when some were not
 check_rc() {
-	if [ "$RC" = 0 ]; then
-		ok "$1"
+	if [ "$RC" = "$1" ]; then
+		ok "$2"
 	else
 		{ echo "exit $RC after $MS ms; stderr:"; head -5 "$WORK/$CRAWL.stderr"; } >"$WORK/rc.log"
-		bad "$1" "$WORK/rc.log"
+		bad "$2" "$WORK/rc.log"
 	fi
 }
 
@@ -116,7 +117,7 @@ start_server "$BUILD" "$WORK/robots.log" || exit 1
 polite robots 60 -q -j 2 -c 16 --retries 2 --retry-wait 200 $(vresolve "$SRV_PORT" $RHOSTS) \
 	$(for h in $RHOSTS; do printf 'http://%s:%s/ ' "$h" "$SRV_PORT"; done)
 stop_server
-check_rc "robots: crawl of the 8 robots-* hosts exits 0 (robots-500 does not hold it up)"
+check_rc 8 "robots: crawl of the 8 robots-* hosts exits 8: the disallowed URLs (robots-500 does not hold it up)"
 check "robots: /robots.txt requested once per host, before anything else there (robots-500: 1..3 times)" \
 	js "$ROBOTS_EXPECT"'
 	const R = reqsOf(A[0]);
@@ -158,7 +159,7 @@ start_server "$BUILD" "$WORK/norobots.log" || exit 1
 polite norobots 60 -q -j 2 -c 16 --no-robots $(vresolve "$SRV_PORT" $RHOSTS) \
 	$(for h in $RHOSTS; do printf 'http://%s:%s/ ' "$h" "$SRV_PORT"; done)
 stop_server
-check_rc "--no-robots: crawl exits 0"
+check_rc 0 "--no-robots: crawl exits 0 (every page a 200)"
 check "--no-robots: no /robots.txt request, every path of every robots-* host fetched once" \
 	js "$ROBOTS_EXPECT"'
 	const R = reqsOf(A[0]);
@@ -177,7 +178,7 @@ start_server "$BUILD" "$WORK/delay.log" || exit 1
 polite delay 60 -q -j 1 $(vresolve "$SRV_PORT" delay.test fast.test) \
 	"http://delay.test:$SRV_PORT/" "http://fast.test:$SRV_PORT/"
 stop_server
-check_rc "Crawl-delay: crawl of delay.test + fast.test (-j 1) exits 0"
+check_rc 0 "Crawl-delay: crawl of delay.test + fast.test (-j 1) exits 0"
 check "Crawl-delay 1: the 7 page requests to delay.test start >= 990 ms apart" js '
 	const rs = reqsOf(A[0]).filter((r) => r.host === "delay.test" && r.path !== "/robots.txt");
 	if (rs.length !== 7) die(rs.length + " page requests to delay.test, want 7");
@@ -195,7 +196,7 @@ start_server "$BUILD" "$WORK/delay2.log" || exit 1
 polite delay2 60 -q --delay 1000 --no-robots --max-pages 5 \
 	--resolve "fast.test:$SRV_PORT:127.0.0.1" "http://fast.test:$SRV_PORT/"
 stop_server
-check_rc "--delay 1000: crawl exits 0"
+check_rc 0 "--delay 1000: crawl exits 0"
 check "--delay 1000 --max-pages 5: 5 requests, starts >= 990 ms apart" js '
 	const rs = reqsOf(A[0]);
 	if (rs.length !== 5) die(rs.length + " requests, want 5");
@@ -209,7 +210,7 @@ polite rate 60 -q -j 2 -c 16 --per-host 16 --rate 20 \
 	--resolve "rate.test:$SRV_PORT:127.0.0.1" "http://rate.test:$SRV_PORT/"
 stop_server
 RATE_MS=$MS
-check_rc "--rate 20: crawl exits 0"
+check_rc 0 "--rate 20: crawl exits 0"
 check "--rate 20: all 81 URLs fetched, no 1-second window holds more than 21 requests" js '
 	const ps = pagesOf(A[1]);
 	if (ps.length !== 81 || ps.some((p) => p.status !== 200)) die(ps.length + " lines, want 81 with status 200");
@@ -228,7 +229,7 @@ polite hostrate 60 -q -j 2 -c 16 --per-host 16 --host-rate 10 --max-pages 40 \
 	--resolve "rate.test:$SRV_PORT:127.0.0.1" "http://rate.test:$SRV_PORT/"
 stop_server
 HOSTRATE_MS=$MS
-check_rc "--host-rate 10: crawl exits 0"
+check_rc 0 "--host-rate 10: crawl exits 0"
 check "--host-rate 10 --max-pages 40: 40 lines, no 1-second window holds more than 11 requests" js '
 	const ps = pagesOf(A[1]);
 	if (ps.length !== 40) die(ps.length + " lines, want 40");
@@ -245,7 +246,7 @@ for kind in secs:1990 date:990; do
 	polite "429${kind%%:*}" 60 -q --depth 0 --per-host 1 --max-retry-after 10 --retry-wait 200 \
 		--resolve "fail.test:$SRV_PORT:127.0.0.1" "http://fail.test:$SRV_PORT$path"
 	stop_server
-	check_rc "$path: crawl exits 0"
+	check_rc 0 "$path: crawl exits 0 (a 200 after the wait)"
 	check "$path: after the 429 the host is left alone >= $min ms, then the retry" js '
 		const R = reqsOf(A[0]), path = A[1], min = +A[2];
 		const i = R.findIndex((r) => r.path === path && r.status === 429);
@@ -266,9 +267,9 @@ polite fail 60 -q --retries 2 --retry-wait 200 --timeout 4 --low-speed 50 --low-
 	--max-redirects 10 --resolve "fail.test:$SRV_PORT:127.0.0.1" "http://fail.test:$SRV_PORT/"
 stop_server
 FAIL_MS=$MS
-check_rc "failures: crawl exits 0"
+check_rc 8 "failures: crawl exits 8 (5xx and failed pages)"
 check "failures: the crawl ends well before its timeout (< 30 s; took $FAIL_MS ms)" \
-	test "$RC" = 0 -a "$FAIL_MS" -lt 30000
+	test "$RC" = 8 -a "$FAIL_MS" -lt 30000
 check "failures: every linked or redirected-to URL has exactly one line" js '
 	const ps = pagesOf(A[0]);
 	const want = ["/", "/429-secs", "/429-date", "/503-once", "/500", "/trickle", "/hang", "/reset",
@@ -300,6 +301,15 @@ check "failures: /chain/0 .. /chain/10 are 302, /chain/11 a \"redirect:\" error"
 		if (line1(ps, "fail.test", "/chain/" + i).status !== 302) die("/chain/" + i + " not a 302");
 	const l = line1(ps, "fail.test", "/chain/11");
 	if (!(l.error || "").startsWith("redirect:")) die(JSON.stringify(l));' "$OUT"
+check "failures: stats.json outcome: each page in its class (/500 a 5xx, cut and refused ones failed)" js '
+	const ps = pagesOf(A[0]), s = JSON.parse(fs.readFileSync(A[0] + "/stats.json", "utf8"));
+	const want = { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, failed: 0 };
+	for (const p of ps) {
+		const c = Math.floor(p.status / 100);
+		want[c === 4 || c === 5 ? c + "xx" : p.error || c < 2 || c > 3 ? "failed" : c + "xx"]++;
+	}
+	if (JSON.stringify(s.outcome) !== JSON.stringify(want) || !(want["5xx"] >= 1 && want.failed >= 5))
+		die(JSON.stringify(s.outcome) + " want " + JSON.stringify(want));' "$OUT"
 check "failures: server saw /500 exactly 3 times and never /chain/11" js '
 	const R = reqsOf(A[0]);
 	const n = R.filter((r) => r.path === "/500").length;
@@ -317,9 +327,9 @@ for i in $(seq 1 20); do echo "http://refused.test:$DEAD/p/$i.html"; done >"$WOR
 polite refused 60 -q --no-robots --depth 0 --host-fail-limit 3 --retries 5 --retry-wait 100 \
 	--resolve "refused.test:$DEAD:127.0.0.1" --urls "$WORK/refused.txt" "http://refused.test:$DEAD/"
 REFUSED_MS=$MS
-check_rc "refused host (--no-robots): crawl exits 0"
+check_rc 8 "refused host (--no-robots): crawl exits 8 (every URL failed)"
 check "refused host (--no-robots): ends in < 20 s (took $REFUSED_MS ms)" \
-	test "$RC" = 0 -a "$REFUSED_MS" -lt 20000
+	test "$RC" = 8 -a "$REFUSED_MS" -lt 20000
 check "refused host (--no-robots): 21 lines, \"connect:\" or \"host:\" errors, >= 15 \"host: given up\"" js '
 	const ps = pagesOf(A[0]);
 	if (ps.length !== 21) die(ps.length + " lines, want 21");
@@ -331,9 +341,9 @@ check "refused host (--no-robots): 21 lines, \"connect:\" or \"host:\" errors, >
 polite refusedr 60 -q --depth 0 --host-fail-limit 3 --retries 5 --retry-wait 100 \
 	--resolve "refused.test:$DEAD:127.0.0.1" --urls "$WORK/refused.txt" "http://refused.test:$DEAD/"
 REFUSED_MS=$MS
-check_rc "refused host (robots on): crawl exits 0"
+check_rc 8 "refused host (robots on): crawl exits 8 (every URL failed)"
 check "refused host (robots on): ends in < 20 s (took $REFUSED_MS ms)" \
-	test "$RC" = 0 -a "$REFUSED_MS" -lt 20000
+	test "$RC" = 8 -a "$REFUSED_MS" -lt 20000
 check "refused host (robots on): 21 lines, each a \"robots:\", \"connect:\" or \"host:\" error" js '
 	const ps = pagesOf(A[0]);
 	if (ps.length !== 21) die(ps.length + " lines, want 21");
@@ -347,11 +357,11 @@ BULK="http://bulk.test:$SRV_PORT/i/"
 awk -v u="$BULK" 'BEGIN { for (i = 0; i < 1000000; i++) print u i }' >"$WORK/1m.txt"
 head -n 10000 "$WORK/1m.txt" >"$WORK/10k.txt"
 polite bulk10k 120 -q --depth 0 --max-pages 2000 --resolve "bulk.test:$SRV_PORT:127.0.0.1" --urls "$WORK/10k.txt"
-check_rc "10k-line list, --max-pages 2000: exit 0"
+check_rc 0 "10k-line list, --max-pages 2000: exit 0"
 RSS10K=$(js 'console.log(JSON.parse(fs.readFileSync(A[0])).coord_max_rss_kb)' "$OUT/stats.json" 2>/dev/null)
 N10K=$(wc -l 2>/dev/null <"$OUT/pages.jsonl")
 polite bulk1m 120 -q --depth 0 --max-pages 2000 --resolve "bulk.test:$SRV_PORT:127.0.0.1" --urls "$WORK/1m.txt"
-check_rc "1M-line list, --max-pages 2000: exit 0"
+check_rc 0 "1M-line list, --max-pages 2000: exit 0"
 RSS1M=$(js 'console.log(JSON.parse(fs.readFileSync(A[0])).coord_max_rss_kb)' "$OUT/stats.json" 2>/dev/null)
 N1M=$(wc -l 2>/dev/null <"$OUT/pages.jsonl")
 check "10k-line list: exactly 2000 lines" test "${N10K:-0}" = 2000
@@ -368,7 +378,7 @@ rm -f "$WORK/1m.txt"
 : >"$WORK/bulk.log"
 { seq 0 149; seq 0 149; } | awk -v u="${BULK}d" '{ print u $1 }' >"$WORK/dup.txt"
 polite dup 60 -q --depth 0 --resolve "bulk.test:$SRV_PORT:127.0.0.1" --urls "$WORK/dup.txt"
-check_rc "list with every URL twice: exit 0"
+check_rc 0 "list with every URL twice: exit 0"
 check "list with every URL twice: 150 URLs, each requested exactly once" js '
 	const R = reqsOf(A[0]).filter((r) => r.path.startsWith("/i/d"));
 	const n = new Set(R.map((r) => r.path)).size;

@@ -15,6 +15,9 @@ HOSTS=3
 PAGES=300
 pass=0
 fail=0
+# The site always serves 404s (/missing.html): a crawl that reaches its end
+# exits 8 (finished, but not every page a 2xx or 3xx), and so does a
+# --resume of it, which judges the whole crawl.
 
 
 # site NAME [LATENCY_MS]: a fresh server (20 ms a response by default, so
@@ -35,8 +38,8 @@ complete() {
 	check "$name: WARC files valid, every index offset right (warcio)" \
 		node tests/warc-check.mjs "$out"
 	"$SC" --resume "$out" >"$WORK/again.out" 2>&1
-	check "$name: resuming again says it is complete and exits 0" \
-		sh -c "test $? = 0 && grep -q 'is complete' '$WORK/again.out'"
+	check "$name: resuming again says it is complete and exits 8 (the crawl's 404s)" \
+		sh -c "test $? = 8 && grep -q 'is complete' '$WORK/again.out'"
 }
 
 echo "e2e-resume: SIGKILL the coordinator, then --resume"
@@ -64,7 +67,7 @@ for when in 0.3 0.8 1.4 2.2; do
 	fi
 	timeout 60 "$SC" -q --resume "$out" 2>"$WORK/resume.err"
 	rc=$?
-	check "kill at ${when}s (round $round, $before lines before): --resume exits 0" test $rc = 0
+	check "kill at ${when}s (round $round, $before lines before): --resume exits 8" test $rc = 8
 	stop_server
 	complete "kill at ${when}s" "$out"
 done
@@ -83,7 +86,7 @@ victim=$(pgrep -P "$pid" | head -n 1)
 wait "$pid"
 rc=$?
 stop_server
-check "shard $victim killed: the crawl still exits 0" test $rc = 0
+check "shard $victim killed: the crawl still runs to its end (exit 8)" test $rc = 8
 check "shard killed: the coordinator said so and started another" \
 	grep -q "died; .* URLs queued again" "$WORK/shardkill.err"
 check "shard killed: every expected URL exactly once" \
@@ -102,12 +105,29 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 took=$(($(now_ms) - t0))
-check "SIGINT: exit 0" test $rc = 0
+# what it finished before the interrupt decides: 8 if a page was not 2xx/3xx
+want=$(node -e 'const l = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n");
+	console.log(l.some((x) => { const p = JSON.parse(x); return p.error || p.status < 200 || p.status >= 400; }) ? 8 : 0)' \
+	"$out/pages.jsonl")
+check "SIGINT: exit $want, as the pages finished so far went" test $rc = "$want"
 check "SIGINT: stopped within the 5 s drain deadline (took $took ms)" test $took -lt 6000
 check "SIGINT: says how to resume" grep -q -- "--resume $out" "$WORK/sigint.err"
 check "SIGINT: what was written is valid already" node tests/warc-check.mjs "$out"
-timeout 60 "$SC" -q --resume "$out"
-check "SIGINT then --resume: exit 0" test $? = 0
+timeout 60 "$SC" --resume "$out" 2>"$WORK/sigint-resume.err"
+check "SIGINT then --resume: exit 8" test $? = 8
+check "SIGINT then --resume: the summary counts the whole crawl, and says what this run did" \
+	grep -q "^shardcrawl: $(wc -l <"$out/pages.jsonl") pages (.* $HOSTS 4xx, .*; this run [0-9]* pages in " \
+	"$WORK/sigint-resume.err"
+check "SIGINT then --resume: stats.json has the crawl's figures and this run's, labelled" node -e '
+	const s = require(process.argv[1]), r = s.this_run;
+	const n = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").length;
+	const fine = s.pages === n && r && r.pages > 0 && r.pages < s.pages && r.ok <= s.ok &&
+		r.bytes < s.bytes && r.wall_s > 0 && r.pages_per_s > 0 && s.pages_this_run === undefined &&
+		s.pages_per_s === undefined && s.ok + s.outcome["4xx"] + s.outcome["5xx"] + s.failed === s.pages &&
+		r.ok + r.outcome["4xx"] + r.outcome["5xx"] + r.failed === r.pages &&
+		Math.abs(r.pages_per_s - r.pages / r.wall_s) < 1 &&
+		s.hosts.reduce((a, h) => a + h.pages, 0) === s.pages;
+	if (!fine) { console.log(JSON.stringify(s)); process.exit(1); }' "$out/stats.json" "$out/pages.jsonl"
 stop_server
 complete "SIGINT then --resume" "$out"
 
@@ -132,7 +152,7 @@ rc=$?
 took=$(($(now_ms) - t0))
 check "second SIGINT: stops at once (exit 130, $took ms)" test $rc = 130 -a $took -lt 3000
 timeout 60 "$SC" -q --resume "$out"
-check "second SIGINT then --resume: exit 0" test $? = 0
+check "second SIGINT then --resume: exit 8" test $? = 8
 stop_server
 complete "second SIGINT then --resume" "$out"
 
@@ -150,7 +170,7 @@ check "--resume while the crawl runs: refused (exit 2, one line)" \
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 timeout 60 "$SC" -q --resume "$out"
-check "after the first process is gone: --resume exits 0" test $? = 0
+check "after the first process is gone: --resume exits 8" test $? = 8
 stop_server
 complete "lock" "$out"
 
@@ -167,7 +187,7 @@ check "--resume of a directory without a crawl: exit 2" test $? = 2
 check "a new crawl into a crawl's directory: refused (exit 2), nothing touched" \
 	sh -c "test $? = 2 && node tests/warc-check.mjs '$out' >/dev/null"
 "$SC" -q --resume "$out" -j 1 -c 4 >"$WORK/c.out" 2>&1
-check "--resume with other -j and -c (per-run options): accepted" test $? = 0
+check "--resume with other -j and -c (per-run options): accepted (8: the crawl's 404s)" test $? = 8
 
 echo "e2e-resume: a write error"
 site full
@@ -183,7 +203,7 @@ check "disk full: the message says how to resume" grep -q -- "--resume $out" "$W
 rm "$out/pages.jsonl"
 : >"$out/pages.jsonl"   # the disk has room again
 timeout 60 "$SC" -q --resume "$out"
-check "disk full, then room again: --resume exits 0" test $? = 0
+check "disk full, then room again: --resume exits 8" test $? = 8
 stop_server
 complete "disk full then --resume" "$out"
 

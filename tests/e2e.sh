@@ -32,16 +32,42 @@ crawl() {
 	stop_server
 }
 
+# the test site always serves 404s (/missing.html), so a full crawl of it
+# ends with exit status 8: finished, but not every page 2xx or 3xx
 echo "e2e: full crawls of the test site ($HOSTS hosts x $PAGES pages + special pages)"
 for j in 1 2 4; do
 	crawl "j$j" -j "$j" -c 16
-	check "-j $j: crawl exits 0" test "$CRAWL_RC" = 0
+	check "-j $j: crawl exits 8 (the site has 404s)" test "$CRAWL_RC" = 8
 	check "-j $j: every expected URL once, nothing out of scope, no URL requested twice" \
 		node tests/e2e-check.mjs "$OUT" "$LIST" "$LOG"
 	check "-j $j: WARC files valid (warcio), digests and index offsets right" \
 		node tests/warc-check.mjs "$OUT"
 	check "-j $j: stats.json counts every page" \
 		node -e 'const s=require(process.argv[1]); const n=require("fs").readFileSync(process.argv[2],"utf8").trim().split("\n").length; if (s.pages!==n || s.shards!=='"$j"') process.exit(1)' \
+		"$OUT/stats.json" "$OUT/pages.jsonl"
+	check "-j $j: stats.json outcome: the 2xx, 3xx and 4xx of the site's list, none failed" \
+		node -e '
+	const s = require(process.argv[1]), want = { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, failed: 0 };
+	const list = require("fs").readFileSync(process.argv[2], "utf8").split("--forbidden")[0];
+	for (const l of list.trim().split("\n")) want[l.split(" ")[1][0] + "xx"]++;
+	const o = s.outcome;
+	if (JSON.stringify(o) !== JSON.stringify(want) || s.ok !== want["2xx"] + want["3xx"] || s.failed !== 0)
+		{ console.log(JSON.stringify(o), JSON.stringify(want)); process.exit(1); }' "$OUT/stats.json" "$LIST"
+	check "-j $j: stats.json hosts: the 3 hosts, each with its pages, errors and bytes" \
+		node -e '
+	const s = require(process.argv[1]), want = {};
+	for (const l of require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n")) {
+		const p = JSON.parse(l), h = new URL(p.url).host;
+		want[h] = want[h] || { pages: 0, errors: 0, bytes: 0 };
+		want[h].pages++; want[h].bytes += p.bytes;
+		if (p.error || p.status < 200 || p.status >= 400) want[h].errors++;
+	}
+	const got = {};
+	for (const h of s.hosts) got[h.host] = { pages: h.pages, errors: h.errors, bytes: h.bytes };
+	if (Object.keys(want).length !== 3 || s.hosts.length !== 3 || s.hosts_exact !== true ||
+	    JSON.stringify(got, Object.keys(want).sort()) !== JSON.stringify(want, Object.keys(want).sort()) ||
+	    s.hosts.some((h) => h.overcount !== 0 || h.pages !== '"$((PAGES + 18))"'))
+		{ console.log(JSON.stringify(s.hosts), JSON.stringify(want)); process.exit(1); }' \
 		"$OUT/stats.json" "$OUT/pages.jsonl"
 done
 check "-j 1: stdout stays empty (summary goes to stderr, -q silences it)" \
@@ -101,7 +127,7 @@ start_server "$BUILD" "$WORK/urls.log" --hosts 1 --pages 40
 } >"$WORK/urls.txt"
 timeout 60 "$SC" -q -o "$WORK/urls" --depth 0 --resolve "h0.test:$SRV_PORT:127.0.0.1" \
 	--urls "$WORK/urls.txt" 2>"$WORK/urls.stderr"
-check "--urls FILE --depth 0: exit 0" test $? = 0
+check "--urls FILE --depth 0: exit 8 (a line that is no URL failed)" test $? = 8
 check "--urls: 7 distinct URLs fetched once, bad line recorded" node -e '
 	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse);
 	const ok=lines.filter(l=>l.status===200), badl=lines.filter(l=>l.error && l.error.startsWith("url:"));
@@ -110,7 +136,8 @@ check "--urls: server saw 7 page requests" test "$(grep -vc ' /robots.txt ' "$WO
 : >"$WORK/urls.log"
 printf 'http://h0.test:%s/p/7.html\nhttp://h0.test:%s/p/8.html\n' "$SRV_PORT" "$SRV_PORT" |
 	timeout 60 "$SC" -q -o "$WORK/stdin" --depth 0 --resolve "h0.test:$SRV_PORT:127.0.0.1" --urls - 2>/dev/null
-check "--urls - reads stdin" test "$(wc -l <"$WORK/stdin/pages.jsonl")" = 2
+check "--urls - reads stdin, two 200s: exit 0" \
+	test "${PIPESTATUS[1]}" = 0 -a "$(wc -l <"$WORK/stdin/pages.jsonl")" = 2
 check "robots.txt asked for once per host, before anything else" sh -c "
 	test \"\$(grep -c ' /robots.txt ' '$WORK/urls.log')\" = 1 && head -n 1 '$WORK/urls.log' | grep -q ' /robots.txt '"
 timeout 60 "$SC" -q -o "$WORK/nofollow" --no-follow --resolve "h0.test:$SRV_PORT:127.0.0.1" \
@@ -121,7 +148,7 @@ stop_server
 
 # a host that refuses connections: recorded, and the crawl ends
 timeout 60 "$SC" -q -o "$WORK/refused" --connect-timeout 5 --retry-wait 50 http://127.0.0.1:1/ 2>/dev/null
-check "refused connection: exit 0" test $? = 0
+check "refused connection: exit 8 (the one URL failed)" test $? = 8
 check "refused connection: recorded with status 0 and the connect error" \
 	grep -q '"status":0,"error":"[^"]*connect: ' "$WORK/refused/pages.jsonl"
 timeout 60 "$SC" -q -o "$WORK/refused2" --no-robots --retries 1 --retry-wait 50 http://127.0.0.1:1/ 2>/dev/null
@@ -139,8 +166,8 @@ elif command -v valgrind >/dev/null 2>&1; then
 		$(resolve_args "$SRV_PORT" 2) $(seed_args "$SRV_PORT" 2) >"$WORK/vg.out" 2>&1
 	rc=$?
 	stop_server
-	check "valgrind (coordinator and shards): no errors, no leaks, exit 0" \
-		sh -c "test $rc = 0 && ! grep -q 'exited with status' '$WORK/vg.out' && ! grep -q '^==[0-9]*== [A-Z]' '$WORK/vg.out'"
+	check "valgrind (coordinator and shards): no errors, no leaks, exit 8 (the site's 404s)" \
+		sh -c "test $rc = 8 && ! grep -q 'exited with status' '$WORK/vg.out' && ! grep -q '^==[0-9]*== [A-Z]' '$WORK/vg.out'"
 	check "valgrind: the crawl is complete" test "$(wc -l <"$WORK/vg/pages.jsonl")" = 76
 else
 	bad "valgrind is not installed (tests/deps.sh installs it)"
@@ -168,6 +195,51 @@ check "--help: no stray %%, the --urls and --resume forms in the usage lines" sh
 	h=\$('$SC' --help); ! echo \"\$h\" | grep -q '%%' &&
 	echo \"\$h\" | head -3 | grep -q -- '--urls FILE' && echo \"\$h\" | head -3 | grep -q -- '--resume DIR'"
 
+echo "e2e: the exit status and the summary line"
+# robots-allow.test: 8 pages, every one a 200; one more seed that is a 404
+start_server "$BUILD" "$WORK/clean.log" || exit 1
+CLEAN="--resolve robots-allow.test:$SRV_PORT:127.0.0.1 http://robots-allow.test:$SRV_PORT/"
+# shellcheck disable=SC2086
+timeout 60 "$SC" -o "$WORK/clean" $CLEAN 2>"$WORK/clean.err"
+rc=$?
+check "a site whose pages are all 200: exit 0" test $rc = 0
+check "all 200: the summary line counts them by class" \
+	grep -q '^shardcrawl: 8 pages (8 2xx, 0 3xx, 0 4xx, 0 5xx, 0 failed), ' "$WORK/clean.err"
+# shellcheck disable=SC2086
+timeout 60 "$SC" -o "$WORK/one404" $CLEAN "http://robots-allow.test:$SRV_PORT/nothing.html" \
+	2>"$WORK/one404.err"
+rc=$?
+check "the same site with one 404: exit 8" test $rc = 8
+check "one 404: the summary line says 1 4xx" \
+	grep -q '^shardcrawl: 9 pages (8 2xx, 0 3xx, 1 4xx, 0 5xx, 0 failed), ' "$WORK/one404.err"
+check "one 404: stats.json says so too (ok 8, outcome 4xx 1, failed 0)" node -e '
+	const s = require(process.argv[1]);
+	if (s.pages !== 9 || s.ok !== 8 || s.failed !== 0 || s.outcome["4xx"] !== 1 || s.outcome["2xx"] !== 8)
+		process.exit(1)' "$WORK/one404/stats.json"
+stop_server
+
+echo "e2e: peak RSS from /proc, whoever starts the crawler"
+if [ "${BUILD%asan}" != "$BUILD" ]; then
+	echo "  skip the RSS figures on a sanitizer build"
+else
+	# a 200 MB parent: getrusage() would report its peak as the crawler's
+	start_server "$BUILD" "$WORK/rss.log" --hosts 1 --pages 20 || exit 1
+	node -e '
+		const big = Buffer.alloc(200 << 20, 1);
+		const r = require("child_process").spawnSync(process.argv[1], process.argv.slice(2), { stdio: "inherit" });
+		process.exit(big[12345] === 1 && r.status === 8 ? 0 : 1);' \
+		"$SC" -q -o "$WORK/rss" --resolve "h0.test:$SRV_PORT:127.0.0.1" "http://h0.test:$SRV_PORT/"
+	rc=$?
+	stop_server
+	check "started by a 200 MB node process: the crawl exits 8 (a 404)" test $rc = 0
+	check "started by a 200 MB node process: coord_max_rss_kb and shard_max_rss_kb far below 200 MB" \
+		node -e '
+		const s = require(process.argv[1]);
+		console.log("coord_max_rss_kb " + s.coord_max_rss_kb + ", shard_max_rss_kb " + s.shard_max_rss_kb);
+		for (const k of ["coord_max_rss_kb", "shard_max_rss_kb"])
+			if (!(s[k] > 1000 && s[k] < 80000)) process.exit(1);' "$WORK/rss/stats.json"
+fi
+
 echo "e2e: the rough edges (seeds without a scheme, -o parents, open-file limits)"
 start_server "$BUILD" "$WORK/edges.log" --hosts 1 --pages 5 || exit 1
 EDGE="--resolve h0.test:$SRV_PORT:127.0.0.1"
@@ -181,8 +253,8 @@ for nc in 64:8 128:8 256:64; do
 	timeout 60 prlimit --nofile=$n:$n "$SC" -q -j 2 -c ${nc#*:} -o "$WORK/nofile$n" $EDGE \
 		"http://h0.test:$SRV_PORT/" 2>"$WORK/nofile.err"
 	rc=$?
-	check "ulimit -n $n, -c ${nc#*:} -j 2: the crawl runs to its end (exit $rc)" \
-		sh -c "test $rc = 0 && test \$(wc -l <'$WORK/nofile$n/pages.jsonl') -ge 5"
+	check "ulimit -n $n, -c ${nc#*:} -j 2: the crawl runs to its end (exit $rc; 8 for /missing.html)" \
+		sh -c "test $rc = 8 && test \$(wc -l <'$WORK/nofile$n/pages.jsonl') -ge 5"
 done
 timeout 60 prlimit --nofile=64:64 "$SC" -q -c 200 -o "$WORK/nofile-low" $EDGE \
 	"http://h0.test:$SRV_PORT/" >"$WORK/nofile.out" 2>"$WORK/nofile.err"

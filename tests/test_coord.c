@@ -1,20 +1,26 @@
 /*
  * test_coord.c - the coordinator's own rules, without processes: the
  * split of -c over shards, the journal's lines (new and old forms), the
- * pages.jsonl line and its readers, the spider-trap guards.
+ * pages.jsonl line and its readers, the spider-trap guards, page
+ * outcomes, the per-host table, reading peak RSS from /proc.
  */
 #include "common/err.h"
 #include "common/msg.h"
+#include "crawler/hoststats.h"
 #include "crawler/journal.h"
 #include "crawler/pages.h"
+#include "crawler/rss.h"
 #include "crawler/scope.h"
 #include "crawler/share.h"
 #include "crawler/source.h"
+#include "crawler/stats.h"
 
 #include "tests/check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_share_split(void)
 {
@@ -187,6 +193,115 @@ static void test_add_scheme(void)
 	}
 }
 
+static void test_outcomes(void)
+{
+	static const struct {
+		uint32_t status;
+		const char *error;
+		enum stats_outcome want;
+	} cases[] = {
+		{ 200, "", STATS_2XX },
+		{ 204, NULL, STATS_2XX },
+		{ 301, "", STATS_3XX },
+		{ 404, "", STATS_4XX },
+		{ 429, "throttled: still HTTP 429 after 10 waits", STATS_4XX },
+		{ 500, "retries: gave up after 4 attempts (HTTP 500)", STATS_5XX },
+		{ 503, "", STATS_5XX },
+		{ 200, "partial: transfer closed", STATS_FAILED },  /* a cut body */
+		{ 0, "connect: refused", STATS_FAILED },
+		{ 0, "robots: disallowed by robots.txt", STATS_FAILED },
+		{ 0, "url: not a URL", STATS_FAILED },
+		{ 0, "", STATS_FAILED },                           /* no response */
+		{ 101, "", STATS_FAILED },
+		{ 999, "", STATS_FAILED },
+	};
+	struct crawl_stats st;
+	size_t i;
+
+	stats_init(&st);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(stats_outcome_of(cases[i].status, cases[i].error), cases[i].want);
+		stats_page(&st, "http://a.test/", cases[i].status, 10, cases[i].error);
+	}
+	CHECK_INT(st.all.pages, 14);
+	CHECK_INT(stats_ok(&st.all), 3);
+	CHECK_INT(st.all.outcome[STATS_4XX], 2);
+	CHECK_INT(st.all.outcome[STATS_5XX], 2);
+	CHECK_INT(st.all.outcome[STATS_FAILED], 7);
+	CHECK_INT(st.hosts.n, 1);
+	CHECK_INT(st.hosts.e[0].pages, 14);
+	CHECK_INT(st.hosts.e[0].errors, 11);
+	CHECK_INT(st.hosts.e[0].bytes, 140);
+	/* a resumed crawl: what came before is kept apart */
+	stats_resumed(&st);
+	stats_page(&st, "http://b.test/", 200, 5, "");
+	CHECK_INT(st.all.pages - st.before.pages, 1);
+	CHECK_INT(st.all.outcome[STATS_2XX] - st.before.outcome[STATS_2XX], 1);
+	stats_page(&st, "not a url", 0, 0, "url: bad");     /* no host row */
+	CHECK_INT(st.hosts.n, 2);
+	stats_release(&st);
+}
+
+static void test_hoststats(void)
+{
+	struct hoststats hs;
+	const struct hoststat *top[8];
+	char host[32];
+	size_t n;
+	int i;
+
+	/* under the cap: exact counts, the top by pages, ties by name */
+	hoststats_init(&hs, 4);
+	hoststats_add(&hs, "b.test:80", 9, 100, 0);
+	hoststats_add(&hs, "a.test:80", 9, 10, 1);
+	hoststats_add(&hs, "b.test:80", 9, 100, 1);
+	hoststats_add(&hs, "c.test:80", 9, 1, 0);
+	hoststats_add(&hs, "a.test:80xyz", 9, 10, 0);       /* len cuts it */
+	n = hoststats_top(&hs, top, 8);
+	CHECK_INT(n, 3);
+	CHECK_STR(top[0]->host, "a.test:80");
+	CHECK_INT(top[0]->pages, 2);
+	CHECK_INT(top[0]->errors, 1);
+	CHECK_INT(top[0]->bytes, 20);
+	CHECK_STR(top[1]->host, "b.test:80");
+	CHECK_INT(top[1]->pages, 2);
+	CHECK_INT(top[1]->bytes, 200);
+	CHECK_STR(top[2]->host, "c.test:80");
+	CHECK_INT(hs.evicted, 0);
+	CHECK_INT(hoststats_top(&hs, top, 1), 1);
+	hoststats_release(&hs);
+
+	/* far more hosts than slots: the table stays at its cap, the heavy
+	 * hosts stay in it with counts at or above the truth, and within
+	 * their overcount of it */
+	hoststats_init(&hs, 8);
+	for (i = 0; i < 10000; i++) {
+		int k = i % 2 ? 1000 + i : i % 4 ? 1 : 2;  /* h1, h2: a quarter each */
+		snprintf(host, sizeof(host), "h%d.test:80", k);
+		hoststats_add(&hs, host, strlen(host), 1, 0);
+	}
+	CHECK_INT(hs.n, 8);
+	CHECK(hs.evicted > 0);
+	n = hoststats_top(&hs, top, 2);
+	CHECK_INT(n, 2);
+	for (i = 0; i < 2; i++) {
+		CHECK(strcmp(top[i]->host, "h1.test:80") == 0 ||
+		      strcmp(top[i]->host, "h2.test:80") == 0);
+		CHECK(top[i]->pages >= 2500 && top[i]->pages - top[i]->overcount <= 2500);
+	}
+	hoststats_release(&hs);
+}
+
+static void test_rss(void)
+{
+	uint64_t kb = 0;
+
+	CHECK_INT(rss_hwm_kb(0, &kb), 0);
+	CHECK(kb > 100 && kb < (1u << 22));
+	CHECK_INT(rss_hwm_kb(getpid(), &kb), 0);
+	CHECK_INT(rss_hwm_kb(0x7ffffff0, &kb), SC_EIO);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -195,5 +310,8 @@ int main(int argc, char **argv)
 	test_journal();
 	test_pages();
 	test_traps();
+	test_outcomes();
+	test_hoststats();
+	test_rss();
 	return check_report(argv[0]);
 }

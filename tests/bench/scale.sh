@@ -35,7 +35,8 @@ cleanup() {
 }
 trap cleanup EXIT
 say() { echo "scale: $*" >&2; }
-jnum() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(s[process.argv[2]] ?? "")' "$1" "$2"; }
+# jnum FILE KEY: a figure of stats.json; KEY may be a path (this_run.wall_s)
+jnum() { node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(process.argv[2].split(".").reduce((o, k) => (o ?? {})[k], s) ?? "")' "$1" "$2"; }
 
 cc -O2 -I. tests/bench/shardof.c common/seen.c common/err.c -o "$WORK/shardof" || exit 1
 
@@ -126,7 +127,7 @@ for split in 4 5 6; do
 	# shellcheck disable=SC2086
 	timeout 300 "$SC" -q -j 2 -c 256 --per-host 32 --no-robots -o "$out" $args
 	p=$(jnum "$out/stats.json" pages)
-	w=$(jnum "$out/stats.json" wall_s)
+	w=$(jnum "$out/stats.json" this_run.wall_s)
 	row "S1 split $split/$((8 - split)) | $p pages in $w s | $(awk -v p="$p" -v w="$w" 'BEGIN { printf "%.0f pages/s, %.2f of ideal 2560", p / w, p / w / 2560 }') |"
 done
 stop
@@ -139,7 +140,7 @@ for j in 1 2; do
 	out=$WORK/s2-$j
 	timeout 300 "$SC" -q -j $j -c 64 --per-host 8 --no-robots -o "$out" \
 		--resolve "h0.test:$PORT:127.0.0.1" "http://h0.test:$PORT/"
-	eval "S2P$j=$(jnum "$out/stats.json" pages_per_s)"
+	eval "S2P$j=$(jnum "$out/stats.json" this_run.pages_per_s)"
 done
 row "S2 one host, crawl | -j 1 $S2P1 pages/s | -j 2 $S2P2 pages/s | $(awk -v a="$S2P1" -v b="$S2P2" 'BEGIN { printf "%.2fx", b / a }') |"
 for ((i = 0; i < 100000; i++)); do echo "http://h0.test:$PORT/p/$((i % 20000)).html?i=$i"; done >"$WORK/list"
@@ -147,7 +148,7 @@ for j in 1 2; do
 	out=$WORK/s2l-$j
 	timeout 300 "$SC" -q -j $j -c 64 --per-host 8 --no-robots --depth 0 -o "$out" \
 		--resolve "h0.test:$PORT:127.0.0.1" --urls "$WORK/list"
-	eval "S2L$j=$(jnum "$out/stats.json" pages_per_s)"
+	eval "S2L$j=$(jnum "$out/stats.json" this_run.pages_per_s)"
 done
 row "S2 one host, list | -j 1 $S2L1 URLs/s | -j 2 $S2L2 URLs/s | $(awk -v a="$S2L1" -v b="$S2L2" 'BEGIN { printf "%.2fx", b / a }') |"
 stop
