@@ -28,6 +28,10 @@ struct crawl_config {
 	regex_t *deny;
 	char **deny_src;
 	int ndeny;
+	char **accept;          /* --accept suffixes, lowercase (scope.h) */
+	int naccept;
+	char **reject;          /* --reject suffixes, lowercase */
+	int nreject;
 	char *urls_file;        /* NULL, a path, or "-" */
 	char **seeds;
 	int nseeds;
@@ -65,6 +69,14 @@ struct crawl_config {
 	long drain_timeout;     /* s, to finish transfers after Ctrl-C */
 	uint64_t frontier_memory; /* bytes for queued URLs in memory */
 };
+
+/*
+ * Caps on --accept / --reject: suffixes in each list (all the options of
+ * one kind together) and bytes in one suffix.  Here rather than in
+ * common/limits.h: only the command line and crawler/scope.c see them.
+ */
+#define CONFIG_SUFFIXES_MAX 256
+#define CONFIG_SUFFIX_MAX   64
 
 /* Free what cfg owns. */
 void config_release(struct crawl_config *cfg);

@@ -62,6 +62,11 @@ static const char usage_text[] =
 "      --allow RE           follow only URLs matching RE (repeatable,\n"
 "                           POSIX extended regex on the normalized URL)\n"
 "      --deny RE            never follow URLs matching RE (repeatable)\n"
+"      --accept LIST        follow only links whose path ends with one of the\n"
+"                           comma-separated suffixes, any case (as wget -A:\n"
+"                           html,.pdf; add / for directories); repeatable\n"
+"      --reject LIST        never follow links whose path ends with one of\n"
+"                           these suffixes (as wget -R: jpg,png,.pdf)\n"
 "      --urls FILE          read seed URLs from FILE, one a line; - is stdin\n"
 "      --max-url-length N   refuse links longer than N bytes (default 2048;\n"
 "                           0: no limit)\n"
@@ -174,6 +179,40 @@ static void push(char ***list, int *n, char *item)
 	(*list)[(*n)++] = item;
 }
 
+/*
+ * --accept / --reject LIST: comma-separated suffixes, each 1 to
+ * CONFIG_SUFFIX_MAX visible bytes without '?' or '#' (which no path holds),
+ * kept lowercase (they match in any case).
+ */
+static void parse_suffixes(const char *opt, const char *arg, char ***list, int *n)
+{
+	const char *p = arg;
+
+	if (!*arg)
+		die_usage("%s: expected a comma-separated list of suffixes, got ''", opt);
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+		char *item;
+
+		if (len == 0 || len > CONFIG_SUFFIX_MAX)
+			die_usage("%s: expected suffixes of 1 to %d bytes between commas, got '%s'",
+				  opt, CONFIG_SUFFIX_MAX, arg);
+		for (i = 0; i < len; i++)
+			if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f || p[i] == '?' || p[i] == '#')
+				die_usage("%s: a suffix cannot hold spaces, control bytes, '?' or "
+					  "'#', got '%s'", opt, arg);
+		if (*n >= CONFIG_SUFFIXES_MAX)
+			die_usage("%s: at most %d suffixes", opt, CONFIG_SUFFIXES_MAX);
+		item = xstrndup(p, len);
+		for (i = 0; i < len; i++)
+			item[i] = (char)tolower((unsigned char)item[i]);
+		push(list, n, item);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+}
+
 /* Compile the --allow / --deny sources of cfg (after parsing or loading). */
 static void compile_regexes(struct crawl_config *cfg)
 {
@@ -216,6 +255,12 @@ void config_release(struct crawl_config *cfg)
 			regfree(&cfg->deny[i]);
 		free(cfg->deny_src[i]);
 	}
+	for (i = 0; i < cfg->naccept; i++)
+		free(cfg->accept[i]);
+	for (i = 0; i < cfg->nreject; i++)
+		free(cfg->reject[i]);
+	free(cfg->accept);
+	free(cfg->reject);
 	free(cfg->seeds);
 	free(cfg->headers);
 	free(cfg->resolve);
@@ -308,7 +353,7 @@ enum {
 	OPT_MAX_CRAWL_DELAY, OPT_DELAY, OPT_RATE, OPT_HOST_RATE, OPT_RETRIES,
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
-	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY,
+	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
 };
 
 static const struct option long_opts[] = {
@@ -321,6 +366,8 @@ static const struct option long_opts[] = {
 	{ "scope",           required_argument, NULL, OPT_SCOPE },
 	{ "allow",           required_argument, NULL, OPT_ALLOW },
 	{ "deny",            required_argument, NULL, OPT_DENY },
+	{ "accept",          required_argument, NULL, OPT_ACCEPT },
+	{ "reject",          required_argument, NULL, OPT_REJECT },
 	{ "urls",            required_argument, NULL, OPT_URLS },
 	{ "user-agent",      required_argument, NULL, OPT_UA },
 	{ "header",          required_argument, NULL, OPT_HEADER },
@@ -508,6 +555,14 @@ int main(int argc, char **argv)
 		case OPT_DENY:
 			mark("deny");
 			push(&cfg.deny_src, &cfg.ndeny, xstrdup(optarg));
+			break;
+		case OPT_ACCEPT:
+			mark("accept");
+			parse_suffixes("--accept", optarg, &cfg.accept, &cfg.naccept);
+			break;
+		case OPT_REJECT:
+			mark("reject");
+			parse_suffixes("--reject", optarg, &cfg.reject, &cfg.nreject);
 			break;
 		case OPT_URLS:
 			mark("urls");

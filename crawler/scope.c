@@ -5,6 +5,7 @@
 #include "common/url.h"
 
 #include <string.h>
+#include <strings.h>
 
 void scope_init(struct scope *s, const struct crawl_config *cfg)
 {
@@ -55,6 +56,26 @@ void scope_add(struct scope *s, const char *url)
 		seen_add(&s->units, unit_of(s, h, n));
 }
 
+/* Does the URL's path (up to its query) end with one of the suffixes? */
+static int has_suffix(const char *url, char *const *list, int n)
+{
+	const char *p = strstr(url, "://"), *end;
+	size_t len;
+	int i;
+
+	p = p ? strchr(p + 3, '/') : NULL;
+	if (!p)
+		return 0;
+	end = p + strcspn(p, "?#");
+	len = (size_t)(end - p);
+	for (i = 0; i < n; i++) {
+		size_t k = strlen(list[i]);
+		if (k <= len && strncasecmp(end - k, list[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int scope_in(const struct scope *s, const char *url)
 {
 	const struct crawl_config *cfg = s->cfg;
@@ -69,6 +90,10 @@ int scope_in(const struct scope *s, const char *url)
 	for (i = 0; i < cfg->ndeny; i++)
 		if (regexec(&cfg->deny[i], url, 0, NULL, 0) == 0)
 			return 0;
+	if (cfg->nreject && has_suffix(url, cfg->reject, cfg->nreject))
+		return 0;
+	if (cfg->naccept && !has_suffix(url, cfg->accept, cfg->naccept))
+		return 0;
 	if (!cfg->nallow)
 		return 1;
 	for (i = 0; i < cfg->nallow; i++)

@@ -4,7 +4,13 @@
  *
  * The scope is a set of fingerprints of hosts (--scope host) or registrable
  * domains (--scope domain, through libpsl) that seeds added; --scope any
- * has none.  Seeds are never filtered: they define the scope.  The trap
+ * has none.  Then the filters, in this order: --deny (a regex matching the
+ * normalized URL refuses it), --reject (its path, up to the query, ends
+ * with one of the suffixes, in any case: refused), --accept (it must end
+ * with one of them), --allow (a regex must match).  A suffix is plain text,
+ * as wget's -A/-R lists: "jpg" matches "/a.jpg" and "/ajpg", ".jpg" only
+ * the first, "/" a path that ends in a directory.  Seeds are never
+ * filtered: they define the scope.  The trap
  * guards look at one URL at a time (its length, repeated path segments);
  * the per-host quota is the frontier's (crawler/frontier.h), since only it
  * knows every host, but its refusals are counted here too, so that one

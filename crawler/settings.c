@@ -12,37 +12,56 @@
 
 enum st_type { ST_STR, ST_LONG, ST_INT, ST_U64, ST_DOUBLE, ST_BOOL, ST_SCOPE, ST_LIST };
 
+/* How a value is shown in a --resume conflict: as the user would write it. */
+enum st_show {
+	SH_PLAIN,
+	SH_NONE,                /* the value none_at means no limit: shown as the
+				 * word in none ("unlimited", "none") */
+	SH_SIZE,                /* bytes: with a k, M or G suffix when exact */
+	SH_FLAG,                /* a boolean the option in none sets to none_at */
+	SH_JOINED,              /* a list given as one comma-separated value */
+};
+
 struct st_field {
 	const char *key;
 	enum st_type type;
 	size_t off;             /* of the value (a list: of its char **) */
 	size_t count_off;       /* a list: of its int count */
+	enum st_show show;
+	const char *none;       /* SH_NONE: the word; SH_FLAG: the option */
+	long none_at;           /* SH_NONE: the value it stands for; SH_FLAG: the
+				 * value the option sets */
 };
 
-#define S(k, t, f)  { k, t, offsetof(struct crawl_config, f), 0 }
+#define S(k, t, f)  { k, t, offsetof(struct crawl_config, f), 0, SH_PLAIN, NULL, 0 }
+#define N(k, t, f, w, at) { k, t, offsetof(struct crawl_config, f), 0, SH_NONE, w, at }
+#define Z(k, f)     { k, ST_U64, offsetof(struct crawl_config, f), 0, SH_SIZE, NULL, 0 }
+#define B(k, f, opt, at) { k, ST_BOOL, offsetof(struct crawl_config, f), 0, SH_FLAG, opt, at }
 #define L(k, f, n)  { k, ST_LIST, offsetof(struct crawl_config, f), \
-		      offsetof(struct crawl_config, n) }
+		      offsetof(struct crawl_config, n), SH_PLAIN, NULL, 0 }
+#define J(k, f, n)  { k, ST_LIST, offsetof(struct crawl_config, f), \
+		      offsetof(struct crawl_config, n), SH_JOINED, NULL, 0 }
 
 /* Every setting that defines the crawl; the one list save, load and the
  * --resume conflict check all use. */
 static const struct st_field fields[] = {
 	S("per-host", ST_INT, per_host),
-	S("depth", ST_LONG, depth),
-	S("max-pages", ST_U64, max_pages),
+	N("depth", ST_LONG, depth, "unlimited", -1),
+	N("max-pages", ST_U64, max_pages, "unlimited", 0),
 	S("scope", ST_SCOPE, scope),
 	S("urls", ST_STR, urls_file),
 	S("user-agent", ST_STR, user_agent),
 	S("timeout", ST_LONG, timeout),
 	S("connect-timeout", ST_LONG, connect_timeout),
-	S("max-size", ST_U64, max_size),
-	S("warc-max-size", ST_U64, warc_max_size),
+	Z("max-size", max_size),
+	Z("warc-max-size", warc_max_size),
 	S("warc-level", ST_INT, warc_level),
-	S("insecure", ST_BOOL, insecure),
-	S("robots", ST_BOOL, robots),
+	B("insecure", insecure, "--insecure", 1),
+	B("robots", robots, "--no-robots", 0),
 	S("max-crawl-delay", ST_LONG, max_crawl_delay),
 	S("delay", ST_LONG, delay_ms),
-	S("rate", ST_DOUBLE, rate),
-	S("host-rate", ST_DOUBLE, host_rate),
+	N("rate", ST_DOUBLE, rate, "none", 0),
+	N("host-rate", ST_DOUBLE, host_rate, "none", 0),
 	S("max-retry-after", ST_LONG, max_retry_after),
 	S("retries", ST_INT, retries),
 	S("retry-wait", ST_LONG, retry_wait_ms),
@@ -50,14 +69,16 @@ static const struct st_field fields[] = {
 	S("low-speed-time", ST_LONG, low_speed_time),
 	S("max-redirects", ST_INT, max_redirects),
 	S("host-fail-limit", ST_INT, host_fail_limit),
-	S("max-url-length", ST_LONG, max_url_length),
-	S("max-repeats", ST_INT, max_repeats),
-	S("host-quota", ST_U64, host_quota),
+	N("max-url-length", ST_LONG, max_url_length, "0 (no limit)", 0),
+	N("max-repeats", ST_INT, max_repeats, "0 (no limit)", 0),
+	N("host-quota", ST_U64, host_quota, "none", 0),
 	L("seed", seeds, nseeds),
 	L("allow", allow_src, nallow),
 	L("deny", deny_src, ndeny),
 	L("header", headers, nheaders),
 	L("resolve", resolve, nresolve),
+	J("accept", accept, naccept),
+	J("reject", reject, nreject),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -286,41 +307,168 @@ int settings_is_stored(const char *key)
 	return 0;
 }
 
+/* Append s to b as one line can hold it: control bytes become '?'. */
+static void put_shown(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+/* A size as the user would write it: 32M rather than 33554432. */
+static void put_size(struct buf *b, uint64_t v)
+{
+	static const char suffix[] = "kMG";
+	int i = -1;
+
+	while (i < 2 && v && v % 1024 == 0) {
+		v /= 1024;
+		i++;
+	}
+	buf_printf(b, "%llu", (unsigned long long)v);
+	if (i >= 0)
+		buf_putc(b, suffix[i]);
+}
+
+/* Is f at its "none" value in cfg (SH_NONE), or is its flag not given
+ * (SH_FLAG, strings, lists)? */
+static int is_none(const struct crawl_config *cfg, const struct st_field *f)
+{
+	switch (f->type) {
+	case ST_STR:
+		return CAT(cfg, f, char *) == NULL;
+	case ST_LIST:
+		return *(const int *)((const char *)cfg + f->count_off) == 0;
+	case ST_BOOL:
+		return f->show == SH_FLAG && CAT(cfg, f, int) != (int)f->none_at;
+	case ST_LONG:
+		return f->show == SH_NONE && CAT(cfg, f, long) == f->none_at;
+	case ST_INT:
+		return f->show == SH_NONE && CAT(cfg, f, int) == (int)f->none_at;
+	case ST_U64:
+		return f->show == SH_NONE && CAT(cfg, f, uint64_t) == (uint64_t)f->none_at;
+	case ST_DOUBLE:
+		return f->show == SH_NONE && CAT(cfg, f, double) == (double)f->none_at;
+	case ST_SCOPE:
+		return 0;
+	}
+	return 0;
+}
+
+/* The option with its value, as on a command line: "--depth 3",
+ * "--depth unlimited", "--max-size 32M", "--no-robots", "--allow 'a'". */
+static void put_option(struct buf *b, const struct crawl_config *cfg,
+		       const struct st_field *f)
+{
+	char v[512];
+	int i, n;
+
+	if (f->show == SH_FLAG) {
+		buf_puts(b, f->none);
+		return;
+	}
+	if (f->type == ST_LIST) {
+		char **list = CAT(cfg, f, char **);
+		n = *(const int *)((const char *)cfg + f->count_off);
+		for (i = 0; i < n; i++) {
+			if (f->show == SH_JOINED && i) {
+				buf_putc(b, ',');
+			} else {
+				buf_printf(b, "%s--%s '", i ? " " : "", f->key);
+			}
+			put_shown(b, list[i]);
+			if (f->show != SH_JOINED)
+				buf_putc(b, '\'');
+		}
+		if (f->show == SH_JOINED && n)
+			buf_putc(b, '\'');
+		return;
+	}
+	buf_printf(b, "--%s ", f->key);
+	if (f->show == SH_NONE && is_none(cfg, f)) {
+		buf_puts(b, f->none);
+	} else if (f->show == SH_SIZE) {
+		put_size(b, CAT(cfg, f, uint64_t));
+	} else if (f->type == ST_STR) {
+		buf_putc(b, '\'');
+		put_shown(b, CAT(cfg, f, char *));
+		buf_putc(b, '\'');
+	} else if (f->type == ST_DOUBLE) {
+		buf_printf(b, "%g", CAT(cfg, f, double));
+	} else {
+		format_value(cfg, f, v, sizeof(v));
+		put_shown(b, v);
+	}
+}
+
+/* Whether cli and stored differ in f. */
+static int differs(const struct crawl_config *cli, const struct crawl_config *stored,
+		   const struct st_field *f)
+{
+	char a[512], b[512];
+	int k;
+
+	if (f->type == ST_LIST) {
+		char **la = CAT(cli, f, char **), **lb = CAT(stored, f, char **);
+		int na = *(const int *)((const char *)cli + f->count_off);
+		int nb = *(const int *)((const char *)stored + f->count_off);
+		if (na != nb)
+			return 1;
+		for (k = 0; k < na; k++)
+			if (strcmp(la[k], lb[k]) != 0)
+				return 1;
+		return 0;
+	}
+	if (f->type == ST_STR) {
+		const char *x = CAT(cli, f, char *), *y = CAT(stored, f, char *);
+		return (!x) != (!y) || (x && strcmp(x, y) != 0);
+	}
+	format_value(cli, f, a, sizeof(a));
+	format_value(stored, f, b, sizeof(b));
+	return strcmp(a, b) != 0;
+}
+
+/* Cut the text at max bytes, with "..." to say so. */
+static void cap_shown(struct buf *b, size_t from, size_t max)
+{
+	if (b->len - from > max) {
+		b->len = from + max;
+		buf_puts(b, "...");
+	}
+}
+
 int settings_conflict(const struct crawl_config *cli, const struct crawl_config *stored,
 		      const char *const *keys, char *err, size_t n)
 {
-	char a[512], b[512];
-
 	for (; *keys; keys++) {
 		const struct st_field *f = NULL;
-		size_t i;
-		int k, same = 1;
+		struct buf b;
+		size_t i, mark;
 
 		for (i = 0; i < NFIELDS; i++)
 			if (strcmp(fields[i].key, *keys) == 0)
 				f = &fields[i];
-		if (!f)
+		if (!f || !differs(cli, stored, f))
 			continue;
-		if (f->type == ST_LIST) {
-			char **la = CAT(cli, f, char **), **lb = CAT(stored, f, char **);
-			int na = *(const int *)((const char *)cli + f->count_off);
-			int nb = *(const int *)((const char *)stored + f->count_off);
-			same = na == nb;
-			for (k = 0; same && k < na; k++)
-				same = strcmp(la[k], lb[k]) == 0;
-			if (!same) {
-				snprintf(err, n, "--%s: differs from the crawl's own setting", f->key);
-				return -1;
-			}
-			continue;
+		/* one line, as the options would be written: "--depth 3 differs
+		 * from the crawl's --depth unlimited" */
+		buf_init(&b, 64u << 10);
+		put_option(&b, cli, f);
+		cap_shown(&b, 0, 200);
+		if ((f->show == SH_FLAG || f->type == ST_STR || f->type == ST_LIST) &&
+		    is_none(stored, f)) {
+			if (f->show == SH_FLAG)
+				buf_puts(&b, ": the crawl was started without it");
+			else
+				buf_printf(&b, ": the crawl was started without --%s", f->key);
+		} else {
+			buf_puts(&b, " differs from the crawl's ");
+			mark = b.len;
+			put_option(&b, stored, f);
+			cap_shown(&b, mark, 200);
 		}
-		format_value(cli, f, a, sizeof(a));
-		format_value(stored, f, b, sizeof(b));
-		if (strcmp(a, b) != 0) {
-			snprintf(err, n, "--%s: '%s' differs from the crawl's '%s'",
-				 f->key, a, b);
-			return -1;
-		}
+		snprintf(err, n, "%s", b.data);
+		buf_release(&b);
+		return -1;
 	}
 	return 0;
 }

@@ -3,8 +3,9 @@
  * that --resume continues it exactly as it was started.
  *
  * One "key<TAB>value" line per setting, repeated keys for lists (seed,
- * allow, deny, header, resolve); tabs, newlines and backslashes in values
- * are escaped.  The keys are the long option names.  Options that only
+ * allow, deny, header, resolve, and accept and reject, one suffix a line);
+ * tabs, newlines and backslashes in values are escaped; a file without a
+ * list's key has the list empty.  The keys are the long option names.  Options that only
  * steer how a run goes (-j, -c, -q, -v, --drain-timeout) are not stored:
  * a resumed run may change them.
  */
@@ -25,7 +26,11 @@ int settings_load(struct crawl_config *cfg, const char *dir, char *err, size_t n
 /*
  * Compare the settings named in keys (NULL-terminated long option names,
  * as given on a --resume command line) between cli and stored.  Returns 0,
- * or -1 with "--KEY: ..." in err for the first that differs.
+ * or -1 with one line in err for the first that differs, its values as a
+ * command line would give them ("--depth 3 differs from the crawl's
+ * --depth unlimited", "--max-size 1M ... --max-size 32M"; an option the
+ * crawl did without: "--no-robots: the crawl was started without it").
+ * Each side is cut at about 200 bytes; control bytes show as '?'.
  */
 int settings_conflict(const struct crawl_config *cli, const struct crawl_config *stored,
 		      const char *const *keys, char *err, size_t n);

@@ -179,6 +179,14 @@ out="$WORK/kill1"
 "$SC" --resume "$out" --depth 3 >"$WORK/c.out" 2>"$WORK/c.err"
 check "--resume with a different --depth: exit 2, one line" \
 	test $? = 2 -a "$(wc -l <"$WORK/c.err")" = 1
+check "--resume --depth 3: the line gives both values as options (unlimited for -1)" \
+	grep -q -- "--depth 3 differs from the crawl's --depth unlimited" "$WORK/c.err"
+"$SC" --resume "$out" --no-robots --max-size 1M >"$WORK/c.out" 2>"$WORK/c.err"
+check "--resume --no-robots: exit 2, a boolean named as its option" sh -c "
+	test $? = 2 && grep -q -- '--no-robots: the crawl was started without it' '$WORK/c.err'"
+"$SC" --resume "$out" --max-size 1M >"$WORK/c.out" 2>"$WORK/c.err"
+check "--resume --max-size 1M: exit 2, sizes as written (1M, 32M)" sh -c "
+	test $? = 2 && grep -q -- \"--max-size 1M differs from the crawl's --max-size 32M\" '$WORK/c.err'"
 "$SC" --resume "$out" http://127.0.0.1:1/ >"$WORK/c.out" 2>"$WORK/c.err"
 check "--resume with seed URLs: exit 2" test $? = 2
 "$SC" --resume "$WORK/nothing-here" >"$WORK/c.out" 2>"$WORK/c.err"

@@ -16,7 +16,9 @@ fail=0
 
 
 # crawl NAME [options...]: crawl the standard site into $WORK/NAME with a
-# fresh server and log; sets OUT, LOG, LIST
+# fresh server and log; sets OUT, LOG, LIST.  EXTRA_SEED=/PATH adds
+# http://h0.test:PORT/PATH to the seeds.
+EXTRA_SEED=
 crawl() {
 	local name=$1
 	shift
@@ -27,7 +29,8 @@ crawl() {
 	"$BUILD/testsrv" --list --port "$SRV_PORT" --hosts $HOSTS --pages $PAGES >"$LIST"
 	# shellcheck disable=SC2046
 	timeout 120 "$SC" -q -o "$OUT" $(resolve_args "$SRV_PORT" $HOSTS) "$@" \
-		$(seed_args "$SRV_PORT" $HOSTS) >"$WORK/$name.stdout" 2>"$WORK/$name.stderr"
+		$(seed_args "$SRV_PORT" $HOSTS) ${EXTRA_SEED:+"http://h0.test:$SRV_PORT$EXTRA_SEED"} \
+		>"$WORK/$name.stdout" 2>"$WORK/$name.stderr"
 	CRAWL_RC=$?
 	stop_server
 }
@@ -93,6 +96,22 @@ check "--deny: odd pages still fetched" grep -q '/p/1.html ' "$LOG"
 crawl allow --allow '/p/' --allow '^http://h[0-9]\.test:[0-9]+/$'
 check "--allow: only allowed URLs beyond the seeds" sh -c "! grep -vE ' /p/| / | /robots.txt ' '$LOG'"
 check "--allow: pages under /p/ fetched" test "$(grep -c ' /p/' "$LOG")" = $((HOSTS * PAGES))
+
+crawl reject --reject txt,.PNG
+check "--reject txt,.PNG: /files/data.txt and /files/img.png never requested" \
+	sh -c "grep -q ' / ' '$LOG' && ! grep -q ' /files/' '$LOG'"
+check "--reject: everything else crawled, nothing twice" sh -c "
+	node tests/e2e-check.mjs '$OUT' '$LIST' '$LOG' --subset &&
+	test \$(wc -l <'$OUT/pages.jsonl') = $(( (PAGES + 16) * HOSTS ))"
+crawl accept --accept html,/
+check "--accept html,/: every request's path ends in .html or / (or is robots.txt)" \
+	sh -c "grep -q ' /p/1.html ' '$LOG' && ! awk '\$4 != \"/robots.txt\" && \$4 !~ /(\\.html|\\/)\$/' '$LOG' | grep -q ."
+check "--accept html,/: the redirects and files were not followed; all pages under /p/ were" sh -c "
+	! grep -qE ' /redir| /files/' '$LOG' && test \$(grep -c ' /p/' '$LOG') = $((HOSTS * PAGES))"
+EXTRA_SEED=/files/img.png crawl seedfilter --reject png,html --accept nothing -j 1
+check "--reject / --accept: never applied to seeds" sh -c "
+	test \$(grep -c '\"status\":200' '$OUT/pages.jsonl') = $((HOSTS + 1)) &&
+	grep -q '/files/img.png\",\"status\":200' '$OUT/pages.jsonl'"
 
 crawl scopeany --scope any
 check "--scope any: out.test is crawled too" grep -q '^[0-9]* out.test:' "$LOG"
@@ -176,11 +195,12 @@ fi
 echo "e2e: command line"
 check "--help lists every option" sh -c "
 	h=\$('$SC' --help); for o in -o -j -c --per-host --depth --max-pages --scope --allow --deny --urls \
-	--user-agent --header --resolve --timeout --max-size --warc-max-size --quiet; do
+	--accept --reject --user-agent --header --resolve --timeout --max-size --warc-max-size --quiet; do
 	echo \"\$h\" | grep -q -- \"\$o\" || { echo missing \$o; exit 1; }; done"
 for args in "--bogus" "-j 0" "-j x" "-c -1" "--depth" "--scope planet" "--allow (" \
 	"--max-size 12Q" "--header NoColon" "--resolve nonsense" "--timeout 0" \
-	"--rate 0" "--host-rate -1" "--retries x" "--delay -5" "--max-redirects" ""; do
+	"--rate 0" "--host-rate -1" "--retries x" "--delay -5" "--max-redirects" \
+	"--accept" "--accept ," "--reject a,,b" "--reject .x,$(printf 'y%.0s' $(seq 65))" ""; do
 	# shellcheck disable=SC2086
 	"$SC" $args http://127.0.0.1:1/ >"$WORK/arg.out" 2>"$WORK/arg.err" </dev/null
 	rc=$?

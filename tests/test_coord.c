@@ -1,8 +1,9 @@
 /*
  * test_coord.c - the coordinator's own rules, without processes: the
  * split of -c over shards, the journal's lines (new and old forms), the
- * pages.jsonl line and its readers, the spider-trap guards, page
- * outcomes, the per-host table, reading peak RSS from /proc.
+ * pages.jsonl line and its readers, the spider-trap guards, the suffix
+ * filters, page outcomes, the per-host table, the --resume conflict
+ * messages, reading peak RSS from /proc.
  */
 #include "common/err.h"
 #include "common/msg.h"
@@ -11,6 +12,7 @@
 #include "crawler/pages.h"
 #include "crawler/rss.h"
 #include "crawler/scope.h"
+#include "crawler/settings.h"
 #include "crawler/share.h"
 #include "crawler/source.h"
 #include "crawler/stats.h"
@@ -193,6 +195,57 @@ static void test_add_scheme(void)
 	}
 }
 
+static void test_suffixes(void)
+{
+	static char html[] = "html", slash[] = "/", jpg[] = "jpg", pdf[] = ".pdf";
+	char *accept[] = { html, slash }, *reject[] = { jpg, pdf };
+	static const struct {
+		int use_accept, use_reject;
+		const char *url;
+		int in;
+	} cases[] = {
+		{ 0, 1, "http://a.test/x.JPG", 0 },             /* any case */
+		{ 0, 1, "http://a.test/xjpg", 0 },              /* a plain suffix, as wget */
+		{ 0, 1, "http://a.test/x.jpg?y=1", 0 },         /* the query is not the path */
+		{ 0, 1, "http://a.test/x?y=.jpg", 1 },
+		{ 0, 1, "http://a.test/a.pdf", 0 },
+		{ 0, 1, "http://a.test/apdf", 1 },              /* ".pdf" wants its dot */
+		{ 0, 1, "http://a.test/jpg/x.png", 1 },         /* only the end counts */
+		{ 0, 1, "http://a.test/", 1 },
+		{ 1, 0, "http://a.test/p/1.html", 1 },
+		{ 1, 0, "http://a.test/p/", 1 },                /* "/": directories */
+		{ 1, 0, "http://a.test/", 1 },
+		{ 1, 0, "http://a.test/files/data.txt", 0 },
+		{ 1, 0, "http://a.test/redir/0", 0 },
+		{ 1, 1, "http://a.test/x.html", 1 },
+		{ 1, 1, "http://a.test/x.jpg", 0 },
+		{ 1, 0, "http://b.test/x.html", 0 },            /* out of scope anyway */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct crawl_config cfg;
+		struct scope sc;
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.scope = SCOPE_HOST;
+		if (cases[i].use_accept) {
+			cfg.accept = accept;
+			cfg.naccept = 2;
+		}
+		if (cases[i].use_reject) {
+			cfg.reject = reject;
+			cfg.nreject = 2;
+		}
+		scope_init(&sc, &cfg);
+		scope_add(&sc, "http://a.test/");
+		if (scope_in(&sc, cases[i].url) != cases[i].in)
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].url);
+		CHECK_INT(scope_in(&sc, cases[i].url), cases[i].in);
+		scope_release(&sc);
+	}
+}
+
 static void test_outcomes(void)
 {
 	static const struct {
@@ -292,6 +345,72 @@ static void test_hoststats(void)
 	hoststats_release(&hs);
 }
 
+/* One --resume conflict: cli and stored differ in key; err must be want. */
+static void conflict(const struct crawl_config *cli, const struct crawl_config *stored,
+		     const char *key, const char *want)
+{
+	const char *keys[2] = { key, NULL };
+	char err[512] = "";
+
+	CHECK_INT(settings_conflict(cli, stored, keys, err, sizeof(err)), want ? -1 : 0);
+	if (want)
+		CHECK_STR(err, want);
+}
+
+static void test_conflicts(void)
+{
+	struct crawl_config cli, st;
+	static char a[] = "a", bc[] = "b\nc", jpg[] = "jpg", png[] = "png", gif[] = "gif";
+	static char btxt[] = "b.txt", atxt[] = "a.txt";
+	char *allow[] = { a, bc }, *rej1[] = { jpg, png }, *rej2[] = { gif };
+
+	memset(&cli, 0, sizeof(cli));
+	memset(&st, 0, sizeof(st));
+	cli.depth = 3;
+	st.depth = -1;
+	conflict(&cli, &st, "depth", "--depth 3 differs from the crawl's --depth unlimited");
+	conflict(&st, &cli, "depth", "--depth unlimited differs from the crawl's --depth 3");
+	st.depth = 3;
+	conflict(&cli, &st, "depth", NULL);
+	cli.max_pages = 10;
+	conflict(&cli, &st, "max-pages", "--max-pages 10 differs from the crawl's --max-pages unlimited");
+	cli.max_size = 1u << 20;
+	st.max_size = 32u << 20;
+	conflict(&cli, &st, "max-size", "--max-size 1M differs from the crawl's --max-size 32M");
+	cli.max_size = 1000;
+	conflict(&cli, &st, "max-size", "--max-size 1000 differs from the crawl's --max-size 32M");
+	cli.robots = 0;
+	st.robots = 1;
+	conflict(&cli, &st, "robots", "--no-robots: the crawl was started without it");
+	cli.insecure = 1;
+	conflict(&cli, &st, "insecure", "--insecure: the crawl was started without it");
+	cli.rate = 2.5;
+	conflict(&cli, &st, "rate", "--rate 2.5 differs from the crawl's --rate none");
+	st.rate = 10;
+	conflict(&cli, &st, "rate", "--rate 2.5 differs from the crawl's --rate 10");
+	cli.host_quota = 7;
+	conflict(&cli, &st, "host-quota", "--host-quota 7 differs from the crawl's --host-quota none");
+	cli.max_url_length = 100;
+	conflict(&cli, &st, "max-url-length",
+		 "--max-url-length 100 differs from the crawl's --max-url-length 0 (no limit)");
+	cli.scope = SCOPE_ANY;
+	conflict(&cli, &st, "scope", "--scope any differs from the crawl's --scope host");
+	cli.urls_file = btxt;
+	conflict(&cli, &st, "urls", "--urls 'b.txt': the crawl was started without --urls");
+	st.urls_file = atxt;
+	conflict(&cli, &st, "urls", "--urls 'b.txt' differs from the crawl's --urls 'a.txt'");
+	cli.allow_src = allow;
+	cli.nallow = 2;
+	conflict(&cli, &st, "allow",
+		 "--allow 'a' --allow 'b?c': the crawl was started without --allow");
+	cli.reject = rej1;
+	cli.nreject = 2;
+	st.reject = rej2;
+	st.nreject = 1;
+	conflict(&cli, &st, "reject", "--reject 'jpg,png' differs from the crawl's --reject 'gif'");
+	conflict(&cli, &st, "no-such-setting", NULL);
+}
+
 static void test_rss(void)
 {
 	uint64_t kb = 0;
@@ -310,8 +429,10 @@ int main(int argc, char **argv)
 	test_journal();
 	test_pages();
 	test_traps();
+	test_suffixes();
 	test_outcomes();
 	test_hoststats();
+	test_conflicts();
 	test_rss();
 	return check_report(argv[0]);
 }
