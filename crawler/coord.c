@@ -600,8 +600,7 @@ static int open_output(struct coord *c, const struct output_resume *res)
 /* How the crawl's pages went, all runs together (crawler/coord.h). */
 static int exit_status(const struct coord *c)
 {
-	return stats_ok(&c->st.all) == c->st.all.pages ? COORD_EXIT_OK
-						       : COORD_EXIT_SOME_FAILED;
+	return stats_all_good(&c->st.all) ? COORD_EXIT_OK : COORD_EXIT_SOME_FAILED;
 }
 
 /*

@@ -108,8 +108,9 @@ static const char usage_text[] =
 "\n"
 "Sizes take a k, M or G suffix (powers of 1024).\n"
 "\n"
-"Exit status: 0 every page a 2xx or 3xx; 8 the crawl ended, but some pages\n"
-"were 4xx, 5xx or failed; 1 it had to stop (write error, shards dying);\n"
+"Exit status: 0 every page a 2xx or 3xx (or excluded by robots.txt); 8 the\n"
+"crawl ended, but some pages were 4xx, 5xx or failed; 1 it had to stop\n"
+"(write error, shards dying);\n"
 "2 bad usage; 130 a second Ctrl-C.\n";
 
 static void die_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -62,6 +62,8 @@ enum stats_outcome stats_outcome_of(uint32_t status, const char *error)
 		return STATS_4XX;
 	if (status >= 500 && status < 600)
 		return STATS_5XX;
+	if (error && strncmp(error, "robots: disallowed", 18) == 0)
+		return STATS_EXCLUDED;
 	if (error && *error)
 		return STATS_FAILED;
 	if (status >= 200 && status < 300)
@@ -87,7 +89,7 @@ void stats_page(struct crawl_stats *st, const char *url, uint32_t status,
 	n = url ? url_host_key(url, key, sizeof(key)) : -1;
 	if (n > 0)
 		hoststats_add(&st->hosts, key, (size_t)n, bytes,
-			      o != STATS_2XX && o != STATS_3XX);
+			      o != STATS_2XX && o != STATS_3XX && o != STATS_EXCLUDED);
 }
 
 void stats_resumed(struct crawl_stats *st)
@@ -155,7 +157,7 @@ static double cpu_s(const struct rusage *r)
 }
 
 static const char *const outcome_names[STATS_OUTCOMES] = {
-	"2xx", "3xx", "4xx", "5xx", "failed"
+	"2xx", "3xx", "4xx", "5xx", "excluded", "failed"
 };
 
 /* "pages", "ok", "failed", "outcome", "bytes" of c, one key a line */
@@ -273,12 +275,14 @@ void stats_summary(const struct crawl_stats *st, int shards, const char *dir,
 		snprintf(run, sizeof(run), "; this run %llu pages",
 			 (unsigned long long)now_done);
 	fprintf(stderr, "shardcrawl: %llu pages (%llu 2xx, %llu 3xx, %llu 4xx, %llu 5xx, "
-		"%llu failed), %s%s in %.2f s, %.1f pages/s, %d shards -> %s\n",
+		"%llu excluded by robots.txt, %llu failed), %s%s in %.2f s, %.1f pages/s, "
+		"%d shards -> %s\n",
 		(unsigned long long)c->pages,
 		(unsigned long long)c->outcome[STATS_2XX],
 		(unsigned long long)c->outcome[STATS_3XX],
 		(unsigned long long)c->outcome[STATS_4XX],
 		(unsigned long long)c->outcome[STATS_5XX],
+		(unsigned long long)c->outcome[STATS_EXCLUDED],
 		(unsigned long long)c->outcome[STATS_FAILED], bytes, run, wall,
 		wall > 0 ? (double)now_done / wall : 0.0, shards, dir);
 }

@@ -12,11 +12,14 @@
  *   2xx, 3xx   a response of that class, no error;
  *   4xx, 5xx   a response of that class, error or not (a 5xx still there
  *              after every retry, a 429 still there after every wait);
+ *   excluded   not fetched because robots.txt disallows it: the crawler
+ *              did as asked, so it is no failure (wget2 counts it so too);
  *   failed     no response, or an error on any other (a body cut short,
- *              a timeout after the headers), or not fetched at all
- *              (robots.txt, a bad --urls line, a redirect past the limit).
- * "ok" is 2xx + 3xx: a crawl whose pages are all ok exits 0, else 8
- * (crawler/coord.h).  Error kinds are the part of an error before its ':'
+ *              a timeout after the headers), or not fetched for another
+ *              reason (robots.txt unreachable, a bad --urls line, a
+ *              redirect past the limit).
+ * "ok" is 2xx + 3xx: a crawl whose pages are all ok or excluded exits 0,
+ * else 8 (crawler/coord.h).  Error kinds are the part of an error before its ':'
  * ("timeout", "robots", ...), at most STATS_ERROR_KINDS of them (the last
  * is "other").  Per host, the same in fixed memory: crawler/hoststats.h.
  */
@@ -31,7 +34,8 @@
 #define STATS_ERROR_KINDS 32
 
 enum stats_outcome {
-	STATS_2XX, STATS_3XX, STATS_4XX, STATS_5XX, STATS_FAILED, STATS_OUTCOMES
+	STATS_2XX, STATS_3XX, STATS_4XX, STATS_5XX, STATS_EXCLUDED, STATS_FAILED,
+	STATS_OUTCOMES
 };
 
 /* The outcome of a page (see above): status 0 when no response, error NULL
@@ -47,6 +51,12 @@ struct stats_counts {
 static inline uint64_t stats_ok(const struct stats_counts *c)
 {
 	return c->outcome[STATS_2XX] + c->outcome[STATS_3XX];
+}
+
+/* Did every page go as it should (ok, or excluded by robots.txt)? */
+static inline int stats_all_good(const struct stats_counts *c)
+{
+	return stats_ok(c) + c->outcome[STATS_EXCLUDED] == c->pages;
 }
 
 struct stats_error_kind {

@@ -39,7 +39,7 @@ timeout 120 "$SC" -v -o "$WORK/one" -j 2 --per-host 8 $(resolve_args "$SRV_PORT"
 	$(seed_args "$SRV_PORT" 1) >"$WORK/one.stdout" 2>"$WORK/one.err"
 RC=$?
 stop_server
-check "crawl exits 0" test "$RC" = 0
+check "crawl exits 8 (the site has 404s)" test "$RC" = 8
 check "every expected URL once, no URL requested twice" \
 	node tests/e2e-check.mjs "$WORK/one" "$WORK/one.list" "$LOG"
 check "WARC files valid (warcio), digests and index offsets right" \
@@ -89,7 +89,7 @@ RC=$?
 CRAWL_PID=""
 stop_server
 check "the helping shard (pid ${hpid:-none}) was killed mid-crawl" test "$killed" = 1
-check "crawl exits 0" test "$RC" = 0
+check "crawl exits 8 (the site has 404s)" test "$RC" = 8
 check "every expected URL once, no URL requested twice" \
 	node tests/e2e-check.mjs "$WORK/kill" "$WORK/kill.list" "$LOG"
 check "WARC files valid (warcio), digests and index offsets right" \
@@ -123,8 +123,8 @@ timeout 120 "$SC" -v -o "$WORK/polite" -j 2 --per-host 8 $(resolve_args "$SRV_PO
 	$(seed_args "$SRV_PORT" 1) >/dev/null 2>"$WORK/polite.err"
 RC=$?
 stop_server
-check "robots on, -j 2 --per-host 8: crawl exits 0, the owner's pages processed by its peer" sh -c "
-	test $RC = 0 && grep -q 'processed [0-9]* pages ([1-9][0-9]* for peers)' '$WORK/polite.err'"
+check "robots on, -j 2 --per-host 8: crawl exits 8 (404s), the owner's pages processed by its peer" sh -c "
+	test $RC = 8 && grep -q 'processed [0-9]* pages ([1-9][0-9]* for peers)' '$WORK/polite.err'"
 check "robots.txt requested once, before anything else on the host" js '
 	const r = R.filter((x) => x.path === "/robots.txt");
 	if (r.length !== 1 || R[0].path !== "/robots.txt") die(r.length + " robots.txt requests");' "$LOG"

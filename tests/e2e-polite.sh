@@ -303,10 +303,12 @@ check "failures: /chain/0 .. /chain/10 are 302, /chain/11 a \"redirect:\" error"
 	if (!(l.error || "").startsWith("redirect:")) die(JSON.stringify(l));' "$OUT"
 check "failures: stats.json outcome: each page in its class (/500 a 5xx, cut and refused ones failed)" js '
 	const ps = pagesOf(A[0]), s = JSON.parse(fs.readFileSync(A[0] + "/stats.json", "utf8"));
-	const want = { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, failed: 0 };
+	const want = { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0, excluded: 0, failed: 0 };
 	for (const p of ps) {
 		const c = Math.floor(p.status / 100);
-		want[c === 4 || c === 5 ? c + "xx" : p.error || c < 2 || c > 3 ? "failed" : c + "xx"]++;
+		want[c === 4 || c === 5 ? c + "xx" :
+		     p.error && p.error.startsWith("robots: disallowed") ? "excluded" :
+		     p.error || c < 2 || c > 3 ? "failed" : c + "xx"]++;
 	}
 	if (JSON.stringify(s.outcome) !== JSON.stringify(want) || !(want["5xx"] >= 1 && want.failed >= 5))
 		die(JSON.stringify(s.outcome) + " want " + JSON.stringify(want));' "$OUT"

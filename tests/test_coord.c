@@ -262,7 +262,8 @@ static void test_outcomes(void)
 		{ 503, "", STATS_5XX },
 		{ 200, "partial: transfer closed", STATS_FAILED },  /* a cut body */
 		{ 0, "connect: refused", STATS_FAILED },
-		{ 0, "robots: disallowed by robots.txt", STATS_FAILED },
+		{ 0, "robots: disallowed by robots.txt", STATS_EXCLUDED },
+		{ 0, "robots: robots.txt unavailable (HTTP 500)", STATS_FAILED },
 		{ 0, "url: not a URL", STATS_FAILED },
 		{ 0, "", STATS_FAILED },                           /* no response */
 		{ 101, "", STATS_FAILED },
@@ -276,15 +277,17 @@ static void test_outcomes(void)
 		CHECK_INT(stats_outcome_of(cases[i].status, cases[i].error), cases[i].want);
 		stats_page(&st, "http://a.test/", cases[i].status, 10, cases[i].error);
 	}
-	CHECK_INT(st.all.pages, 14);
+	CHECK_INT(st.all.pages, 15);
 	CHECK_INT(stats_ok(&st.all), 3);
 	CHECK_INT(st.all.outcome[STATS_4XX], 2);
 	CHECK_INT(st.all.outcome[STATS_5XX], 2);
 	CHECK_INT(st.all.outcome[STATS_FAILED], 7);
+	CHECK_INT(st.all.outcome[STATS_EXCLUDED], 1);
+	CHECK_INT(stats_all_good(&st.all), 0);
 	CHECK_INT(st.hosts.n, 1);
-	CHECK_INT(st.hosts.e[0].pages, 14);
+	CHECK_INT(st.hosts.e[0].pages, 15);
 	CHECK_INT(st.hosts.e[0].errors, 11);
-	CHECK_INT(st.hosts.e[0].bytes, 140);
+	CHECK_INT(st.hosts.e[0].bytes, 150);
 	/* a resumed crawl: what came before is kept apart */
 	stats_resumed(&st);
 	stats_page(&st, "http://b.test/", 200, 5, "");
