@@ -86,7 +86,8 @@ int msg_urls_add(struct buf *b, const struct msg_url *u)
 	uint32_t count = msg_urls_count(b) + 1;
 
 	if (buf_put_u64(b, u->id) || buf_put_u32(b, u->depth) ||
-	    buf_put_u32(b, u->flags) || put_cstr(b, u->url)) {
+	    buf_put_u32(b, u->flags) || put_cstr(b, u->url) ||
+	    put_cstr(b, u->referrer)) {
 		b->len = start;
 		b->data[start] = '\0';
 		return SC_ETOOBIG;
@@ -102,8 +103,8 @@ int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n)
 {
 	cursor_init(&it->c, p, n);
 	it->left = cursor_u32(&it->c);
-	/* each entry takes at least 21 bytes: a count larger than that is a lie */
-	if (it->c.err || it->left > it->c.left / 21 + 1)
+	/* each entry takes at least 26 bytes: a count larger than that is a lie */
+	if (it->c.err || it->left > it->c.left / 26 + 1)
 		return SC_EPROTO;
 	return (int)it->left;
 }
@@ -117,6 +118,7 @@ int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u)
 	u->depth = cursor_u32(&it->c);
 	u->flags = cursor_u32(&it->c);
 	u->url = get_cstr(&it->c, MSG_STR_MAX);
+	u->referrer = get_cstr(&it->c, MSG_STR_MAX);
 	if (it->c.err || (it->left == 0 && it->c.left))
 		return SC_EPROTO;
 	return 0;

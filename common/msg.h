@@ -48,6 +48,9 @@ struct msg_url {
 	uint32_t depth;
 	uint32_t flags;
 	const char *url;        /* normalized */
+	const char *referrer;   /* the page it was found on or the URL that
+				 * redirected to it, for Referer; "" when none
+				 * (a seed, or --no-referer); NULL encodes as "" */
 };
 
 /* msg_result.flags */

@@ -46,6 +46,7 @@ struct crawl_config {
 	uint64_t warc_max_size;
 	int warc_level;
 	int insecure;
+	int referer;            /* send Referer: 0 with --no-referer */
 	/* politeness and failures (see shard/shard.h) */
 	int robots;
 	long max_crawl_delay;   /* s */

@@ -245,6 +245,7 @@ static void dispatch(struct coord *c, struct shard_proc *sp)
 		if (nolinks_all || (cfg->depth >= 0 && e->depth >= (uint64_t)cfg->depth))
 			u.flags |= MSG_URL_NOLINKS;
 		u.url = e->url;
+		u.referrer = cfg->referer && e->referrer ? e->referrer->s : "";
 		SC_ASSERT(msg_urls_add(&c->batch, &u) == 0);
 		if (msg_urls_count(&c->batch) == SC_URL_BATCH_MAX) {
 			SC_ASSERT(frame_queue(&sp->w, MSG_URLS, c->batch.data,

@@ -84,6 +84,8 @@ static const char usage_text[] =
 "      --max-size N         keep at most N body bytes; the rest is cut and the\n"
 "                           record marked truncated (default 32M)\n"
 "  -k, --insecure           accept any TLS certificate\n"
+"      --no-referer         send no Referer header (default: the page a link\n"
+"                           was found on, or the URL that redirected)\n"
 "      --max-redirects N    follow at most N redirects in a chain (default 10)\n"
 "\n"
 "Politeness\n"
@@ -355,6 +357,7 @@ enum {
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
+	OPT_NO_REFERER,
 };
 
 static const struct option long_opts[] = {
@@ -386,6 +389,7 @@ static const struct option long_opts[] = {
 	{ "no-follow",       no_argument,       NULL, OPT_NO_FOLLOW },
 	{ "max-redirects",   required_argument, NULL, OPT_MAX_REDIRECTS },
 	{ "no-robots",       no_argument,       NULL, OPT_NO_ROBOTS },
+	{ "no-referer",      no_argument,       NULL, OPT_NO_REFERER },
 	{ "max-crawl-delay", required_argument, NULL, OPT_MAX_CRAWL_DELAY },
 	{ "delay",           required_argument, NULL, OPT_DELAY },
 	{ "rate",            required_argument, NULL, OPT_RATE },
@@ -423,6 +427,7 @@ static void config_defaults(struct crawl_config *c)
 	c->warc_max_size = SC_DEFAULT_WARC_MAX;
 	c->warc_level = 1;
 	c->robots = 1;
+	c->referer = 1;
 	c->max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
 	c->max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
 	c->retries = SC_DEFAULT_RETRIES;
@@ -622,6 +627,10 @@ int main(int argc, char **argv)
 		case OPT_MAX_REDIRECTS:
 			mark("max-redirects");
 			cfg.max_redirects = (int)parse_long("--max-redirects", optarg, 0, 1000);
+			break;
+		case OPT_NO_REFERER:
+			mark("referer");
+			cfg.referer = 0;
 			break;
 		case OPT_NO_ROBOTS:
 			mark("robots");

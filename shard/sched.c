@@ -55,10 +55,11 @@ void sched_release(struct sched *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct job *job_new(uint64_t id, const char *url, uint32_t depth, uint32_t flags)
+struct job *job_new(uint64_t id, const char *url, const char *referrer,
+		    uint32_t depth, uint32_t flags)
 {
-	size_t len = strlen(url);
-	struct job *j = xmalloc(sizeof(*j) + len + 1);
+	size_t len = strlen(url), rlen = referrer ? strlen(referrer) : 0;
+	struct job *j = xmalloc(sizeof(*j) + len + 1 + rlen + 1);
 
 	memset(j, 0, sizeof(*j));
 	j->id = id;
@@ -66,6 +67,8 @@ struct job *job_new(uint64_t id, const char *url, uint32_t depth, uint32_t flags
 	j->flags = flags;
 	j->heap_idx = SCHED_NONE;
 	memcpy(j->url, url, len + 1);
+	memcpy(j->url + len + 1, referrer ? referrer : "", rlen + 1);
+	j->referrer = j->url + len + 1;
 	return j;
 }
 

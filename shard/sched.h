@@ -68,6 +68,7 @@ struct job {
 	uint32_t flags;
 	uint32_t attempts;      /* fetches made so far */
 	uint32_t throttled;     /* 429/503 waits so far */
+	const char *referrer;   /* for Referer, "" when none: after url's NUL */
 	char url[];
 };
 
@@ -132,7 +133,8 @@ void sched_set_expiry(struct sched *s, uint64_t idle_us, uint64_t robots_max_age
 /* Frees every host and every job still held. */
 void sched_release(struct sched *s);
 
-struct job *job_new(uint64_t id, const char *url, uint32_t depth, uint32_t flags);
+struct job *job_new(uint64_t id, const char *url, const char *referrer,
+		    uint32_t depth, uint32_t flags);
 
 /* The host for a key, created in state initial if new. */
 struct host *sched_host(struct sched *s, const char *key, enum host_state initial);

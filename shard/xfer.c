@@ -169,6 +169,9 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	x->evictions = &p->evictions;
 	clock_gettime(CLOCK_REALTIME, &x->start);
 	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	/* robots.txt has no referrer; NULL also clears the previous job's */
+	curl_easy_setopt(x->easy, CURLOPT_REFERER,
+			 page && j->referrer[0] ? j->referrer : NULL);
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, !page);
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, !page);
 	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, !page);

@@ -226,9 +226,11 @@ static void test_messages(void)
 	u.depth = 2;
 	u.flags = MSG_URL_NOLINKS;
 	u.url = "http://h0.test/x";
+	u.referrer = "http://h0.test/";
 	CHECK_INT(msg_urls_add(&b, &u), 0);
 	u.id = 9;
 	u.url = "http://h1.test/";
+	u.referrer = NULL;      /* sent as "" */
 	CHECK_INT(msg_urls_add(&b, &u), 0);
 	CHECK_INT(msg_urls_count(&b), 2);
 	CHECK_INT(msg_urls_open(&it, b.data, b.len), 2);
@@ -237,8 +239,10 @@ static void test_messages(void)
 	CHECK_INT(v.depth, 2);
 	CHECK_INT(v.flags, MSG_URL_NOLINKS);
 	CHECK_STR(v.url, "http://h0.test/x");
+	CHECK_STR(v.referrer, "http://h0.test/");
 	CHECK_INT(msg_urls_get(&it, &v), 0);
 	CHECK_STR(v.url, "http://h1.test/");
+	CHECK_STR(v.referrer, "");
 	CHECK_INT(msg_urls_get(&it, &v), SC_EPROTO);  /* no third entry */
 	/* every truncation of the batch fails cleanly */
 	for (i = 0; i < b.len; i++) {

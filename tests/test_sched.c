@@ -19,7 +19,7 @@ static void push(struct sched *s, struct host *h, int n)
 
 	for (i = 0; i < n; i++) {
 		snprintf(url, sizeof(url), "http://%s/%d", h->key, i);
-		sched_push(s, h, job_new((uint64_t)i, url, 0, 0), 0);
+		sched_push(s, h, job_new((uint64_t)i, url, NULL, 0, 0), 0);
 	}
 }
 
@@ -404,7 +404,7 @@ static void test_delayed(void)
 	sched_init(&s, 1, 0);
 	h = sched_host(&s, "d.test:80", HOST_OPEN);
 	for (i = 0; i < 6; i++) {
-		j = job_new((uint64_t)i, "http://d.test/", 0, 0);
+		j = job_new((uint64_t)i, "http://d.test/", NULL, 0, 0);
 		j->host = h;
 		sched_delay(&s, j, due[i]);
 	}
@@ -421,7 +421,7 @@ static void test_delayed(void)
 	CHECK_INT(n, 6);
 	CHECK(sched_next_due(&s) == UINT64_MAX);
 	/* jobs still parked at the end are freed by release */
-	sched_delay(&s, job_new(9, "http://d.test/x", 0, 0), 5);
+	sched_delay(&s, job_new(9, "http://d.test/x", NULL, 0, 0), 5);
 	sched_release(&s);
 }
 

@@ -60,7 +60,8 @@
 #define TS_CHUNKS         4            /* chunks of a chunked body */
 #define TS_LINGER_MS      2000         /* how long unread input is drained before close */
 #define TS_FIXED_LINKS    5            /* links every content page has, whatever --links */
-#define TS_LOG_LINE_MAX   (TS_HEAD_MAX + 128)
+#define TS_LOG_URL_MAX    4096         /* the Referer logged, cut past this */
+#define TS_LOG_LINE_MAX   (TS_HEAD_MAX + TS_LOG_URL_MAX + 128)
 
 #define TS_DEFAULT_HOSTS  3
 #define TS_DEFAULT_PAGES  40
@@ -1519,6 +1520,8 @@ static void list_run(const struct ts_opts *opt)
 struct req {
 	const char *method, *target, *host;
 	size_t method_len, target_len, host_len;
+	const char *referer, *cookie;   /* NULL when the request had none */
+	size_t referer_len, cookie_len;
 	int minor;              /* HTTP/1.minor */
 	int gzip;               /* Accept-Encoding names gzip */
 	int keep_alive;         /* the connection stays open after the reply */
@@ -1603,6 +1606,12 @@ static int req_parse(struct req *r, const char *p, size_t n)
 		} else if (ci_eq(line, nl, "connection")) {
 			conn_close |= ci_contains(val, vl, "close");
 			conn_ka |= ci_contains(val, vl, "keep-alive");
+		} else if (ci_eq(line, nl, "referer")) {
+			r->referer = val;
+			r->referer_len = vl;
+		} else if (ci_eq(line, nl, "cookie")) {
+			r->cookie = val;
+			r->cookie_len = vl;
 		} else if (ci_eq(line, nl, "accept-encoding")) {
 			r->gzip = ci_contains(val, vl, "gzip");
 		} else if (ci_eq(line, nl, "transfer-encoding")) {
@@ -1825,7 +1834,7 @@ static void srv_log(struct srv *s, const struct req *r, int status)
 		{ r->target, r->target_len, 0 },
 	};
 	char line[TS_LOG_LINE_MAX];
-	size_t n, room = sizeof(line) - 16;     /* 16: three spaces, "NNN\n", NUL */
+	size_t n, room = sizeof(line) - 16 - TS_LOG_URL_MAX;  /* 16: four spaces, "NNN\n", NUL */
 
 	if (s->logfd < 0)
 		return;
@@ -1835,7 +1844,9 @@ static void srv_log(struct srv *s, const struct req *r, int status)
 		n += log_field(line + n, n < room ? room - n : 0, f[i].p, f[i].n, f[i].lower);
 		line[n++] = ' ';
 	}
-	n += (size_t)snprintf(line + n, sizeof(line) - n, "%d\n", status);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "%d ", status);
+	n += log_field(line + n, TS_LOG_URL_MAX, r->referer, r->referer_len, 0);
+	line[n++] = '\n';
 	if (write(s->logfd, line, n) != (ssize_t)n && !s->log_failed) {
 		s->log_failed = 1;
 		fprintf(stderr, "testsrv: cannot write to '%s': %s\n", s->opt.log_path, strerror(errno));

@@ -77,9 +77,10 @@ int main(int argc, char **argv)
 
 	buf_reset(&out);
 	msg_urls_begin(&body);
-	u.id = 1; u.depth = 0; u.flags = 0; u.url = "http://site.test/";
+	u.id = 1; u.depth = 0; u.flags = 0; u.url = "http://site.test/"; u.referrer = "";
 	msg_urls_add(&body, &u);
 	u.id = 2; u.depth = 3; u.flags = MSG_URL_NOLINKS; u.url = "https://x.test:8443/a?b=c";
+	u.referrer = "http://site.test/";
 	msg_urls_add(&body, &u);
 	put("msg-urls", body.data, body.len);
 	frame(&out, MSG_URLS, &body, NULL, 0);
