@@ -51,6 +51,7 @@ struct links_parse {
 	int base_seen;
 	int base_set;
 	int nul_marked;         /* NUL bytes were replaced by LINKS_NUL_MARK */
+	unsigned flags;         /* LINKS_* */
 };
 
 static size_t links_bytes_cap(size_t max)
@@ -355,7 +356,8 @@ static void links_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 	case 'a':
 		if (strcasecmp(name, "a") != 0 && strcasecmp(name, "area") != 0)
 			return;
-		if (links_has_token(links_attr(atts, "rel"), 0, "nofollow", NULL))
+		if ((p->flags & LINKS_OBEY_REL_NOFOLLOW) &&
+		    links_has_token(links_attr(atts, "rel"), 0, "nofollow", NULL))
 			return;
 		links_add(p, links_attr(atts, "href"));
 		return;
@@ -569,7 +571,7 @@ static void links_no_serror(void *ctx, xmlErrorPtr err)
 }
 
 int links_extract(struct links *l, const char *html, size_t len,
-		  const char *page_url)
+		  const char *page_url, unsigned flags)
 {
 	struct links_parse p;
 	htmlParserCtxtPtr ctxt;
@@ -579,6 +581,7 @@ int links_extract(struct links *l, const char *html, size_t len,
 	links_reset(l);
 	memset(&p, 0, sizeof(p));
 	p.l = l;
+	p.flags = flags;
 	url_base_init(&p.page);
 	url_base_init(&p.base);
 	if (url_base_set(&p.page, page_url))

@@ -4,13 +4,16 @@
  * What counts as a link: a/area href, frame/iframe src, the first
  * <base href> (which changes the base for every later link), and the URL of
  * <meta http-equiv="refresh" content="N; url=...">.  Links with
- * rel="nofollow" (a token of rel, any case) are skipped; a
- * <meta name="robots"> whose content has the token "nofollow" (or "none")
- * makes the page yield no links at all.  Each link is resolved against the
- * base with url_base_resolve(), so only normalized http and https URLs come
- * out; anything else (mailto:, javascript:, malformed) is dropped.  A URL
- * that occurs several times on a page is given once.  At most max links are
- * kept; past that the rest are counted in dropped and result->truncated set.
+ * rel="nofollow" (a token of rel, any case) are kept: the token tells a
+ * search engine not to endorse the target, not a crawler to stay away
+ * (Heritrix follows them too); with LINKS_OBEY_REL_NOFOLLOW they are
+ * skipped.  A <meta name="robots"> whose content has the token "nofollow"
+ * (or "none") makes the page yield no links at all, always.  Each link is
+ * resolved against the base with url_base_resolve(), so only normalized
+ * http and https URLs come out; anything else (mailto:, javascript:,
+ * malformed) is dropped.  A URL that occurs several times on a page is
+ * given once.  At most max links are kept; past that the rest are counted
+ * in dropped and result->truncated set.
  *
  * The parser never builds a tree (SAX callbacks only), so memory and time do
  * not grow with nesting depth; it is told never to touch the network.  It
@@ -61,9 +64,13 @@ void links_init(struct links *l, size_t max);
 void links_reset(struct links *l);
 void links_release(struct links *l);
 
+/* links_extract() flags */
+#define LINKS_OBEY_REL_NOFOLLOW 0x01    /* skip links with rel=nofollow */
+
 /*
  * Extract the links of an HTML document of len bytes (not NUL-terminated,
- * may contain NUL bytes, may be malformed) found at page_url (normalized).
+ * may contain NUL bytes, may be malformed) found at page_url (normalized),
+ * with flags LINKS_* (or 0).
  * The results replace what l held.  Returns 0, or SC_EINVAL when page_url
  * cannot be parsed (l is then empty).  A document that does not parse yields
  * the links found before the parser gave up; it is not an error.  Only the
@@ -71,7 +78,7 @@ void links_release(struct links *l);
  * reports are discarded.
  */
 int links_extract(struct links *l, const char *html, size_t len,
-		  const char *page_url);
+		  const char *page_url, unsigned flags);
 
 /* Iterate: for (const char *u = links_first(l); u; u = links_next(l, u)) */
 const char *links_first(const struct links *l);

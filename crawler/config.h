@@ -47,6 +47,7 @@ struct crawl_config {
 	int warc_level;
 	int insecure;
 	int referer;            /* send Referer: 0 with --no-referer */
+	int obey_rel_nofollow;  /* skip rel=nofollow links */
 	/* politeness and failures (see shard/shard.h) */
 	int robots;
 	long max_crawl_delay;   /* s */

@@ -536,6 +536,7 @@ static void shard_settings(struct coord *c)
 	s->nresolve = cfg->nresolve;
 	s->warc_level = cfg->warc_level;
 	s->insecure = cfg->insecure;
+	s->obey_rel_nofollow = cfg->obey_rel_nofollow;
 	s->log_level = log_level;
 	s->robots = cfg->robots;
 	robots_token(cfg->user_agent, c->robots_token, sizeof(c->robots_token));

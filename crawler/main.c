@@ -90,6 +90,9 @@ static const char usage_text[] =
 "\n"
 "Politeness\n"
 "      --no-robots          do not fetch or obey robots.txt\n"
+"      --obey-rel-nofollow  do not follow rel=nofollow links (default: follow\n"
+"                           them; <meta name=robots content=nofollow> is\n"
+"                           always obeyed)\n"
 "      --max-crawl-delay S  cap on a robots.txt Crawl-delay (default 30)\n"
 "      --delay MS           at least MS ms between request starts on a host\n"
 "      --rate R             at most R requests/s in all (split across shards)\n"
@@ -357,7 +360,7 @@ enum {
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
-	OPT_NO_REFERER,
+	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW,
 };
 
 static const struct option long_opts[] = {
@@ -390,6 +393,7 @@ static const struct option long_opts[] = {
 	{ "max-redirects",   required_argument, NULL, OPT_MAX_REDIRECTS },
 	{ "no-robots",       no_argument,       NULL, OPT_NO_ROBOTS },
 	{ "no-referer",      no_argument,       NULL, OPT_NO_REFERER },
+	{ "obey-rel-nofollow", no_argument,     NULL, OPT_OBEY_REL_NOFOLLOW },
 	{ "max-crawl-delay", required_argument, NULL, OPT_MAX_CRAWL_DELAY },
 	{ "delay",           required_argument, NULL, OPT_DELAY },
 	{ "rate",            required_argument, NULL, OPT_RATE },
@@ -631,6 +635,10 @@ int main(int argc, char **argv)
 		case OPT_NO_REFERER:
 			mark("referer");
 			cfg.referer = 0;
+			break;
+		case OPT_OBEY_REL_NOFOLLOW:
+			mark("obey-rel-nofollow");
+			cfg.obey_rel_nofollow = 1;
 			break;
 		case OPT_NO_ROBOTS:
 			mark("robots");

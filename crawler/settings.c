@@ -59,6 +59,7 @@ static const struct st_field fields[] = {
 	B("insecure", insecure, "--insecure", 1),
 	B("robots", robots, "--no-robots", 0),
 	B("referer", referer, "--no-referer", 0),
+	B("obey-rel-nofollow", obey_rel_nofollow, "--obey-rel-nofollow", 1),
 	S("max-crawl-delay", ST_LONG, max_crawl_delay),
 	S("delay", ST_LONG, delay_ms),
 	N("rate", ST_DOUBLE, rate, "none", 0),

@@ -11,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size)
+void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
+		      unsigned link_flags)
 {
 	memset(w, 0, sizeof(*w));
+	w->link_flags = link_flags;
 	warc_writer_init(&w->warc, warc_level);
 	links_init(&w->links, SC_LINKS_MAX);
 	buf_init(&w->blob, SC_FRAME_BLOB_MAX);
@@ -73,7 +75,8 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 		log_debug("cannot decode '%.*s' body of '%s'", (int)enc_len, enc, in->url);
 		return;
 	}
-	if (links_extract(&w->links, w->parse.data, w->parse.len, in->url))
+	if (links_extract(&w->links, w->parse.data, w->parse.len, in->url,
+			  w->link_flags))
 		return;
 	if (w->links.nofollow)
 		r->flags |= MSG_RES_NOFOLLOW;

@@ -60,9 +60,11 @@ struct page_worker {
 	struct buf payload;     /* de-chunked body */
 	struct buf parse;       /* content-decoded HTML for the link parser */
 	uint64_t processed;     /* pages processed by this worker */
+	unsigned link_flags;    /* LINKS_* for links_extract() */
 };
 
-void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size);
+void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
+		      unsigned link_flags);
 void page_worker_release(struct page_worker *w);
 
 /* Process one page and queue its MSG_RESULT on out.  Never fails: a page

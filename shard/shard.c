@@ -27,6 +27,7 @@
 #include "common/err.h"
 #include "common/frame.h"
 #include "common/limits.h"
+#include "common/links.h"
 #include "common/log.h"
 #include "common/msg.h"
 #include "common/robots.h"
@@ -497,7 +498,8 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 	if (cfg->host_rate > 0 && 1e6 / cfg->host_rate > gap)
 		gap = 1e6 / cfg->host_rate;
 	s->gap_us = (uint64_t)(gap + 0.5);
-	page_worker_init(&s->pw, cfg->warc_level, cfg->max_size);
+	page_worker_init(&s->pw, cfg->warc_level, cfg->max_size,
+			 cfg->obey_rel_nofollow ? LINKS_OBEY_REL_NOFOLLOW : 0);
 
 	sched_set_limit(&s->sc, cfg->concurrency);
 	s->mu[0].deadline = s->mu[1].deadline = UINT64_MAX;

@@ -35,6 +35,7 @@ struct shard_config {
 	int nresolve;
 	int warc_level;         /* gzip level of WARC records */
 	int insecure;           /* accept any TLS certificate */
+	int obey_rel_nofollow;  /* skip rel=nofollow links (common/links.h) */
 	int log_level;
 
 	/* politeness (all per host, except rate) */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e-opts.sh BUILD - the request options against the test server: Referer,
-# rel=nofollow, --proxy / --no-proxy, cookies.  The server's log gives each
+# rel=nofollow.  The server's log gives each
 # request's Host (field 2), target (4), status (5) and Referer (6, - for none).
 # Prints "e2e-opts: N passed, N failed"; exits 1 if anything failed.
 set -u
@@ -31,7 +31,7 @@ crawl() {
 has() { awk "$1" "$LOG" | grep -q .; }
 hasnt() { ! has "$1"; }
 
-echo "e2e-opts: Referer, rel=nofollow, proxies, cookies"
+echo "e2e-opts: Referer, rel=nofollow"
 
 crawl referer --depth 1 http://h0.test:PORT/
 check "referer: the seed and robots.txt carry none" \
@@ -46,7 +46,22 @@ check "referer: it is in the WARC request records" \
 	sh -c "zcat '$OUT'/*.warc.gz | grep -a -q '^Referer: http://h0.test:$P/redir-new'"
 crawl no-referer --depth 1 --no-referer http://h0.test:PORT/
 check "--no-referer: the crawl went past the seed" has '$4 == "/landing.html"'
-check "--no-referer: the crawl went past the seed" hasnt '$6 != "-"'
+check "--no-referer: no request carries one" hasnt '$6 != "-"'
+
+# rel=nofollow: the whole site against the server's own expected lists
+crawl nofollow http://h0.test:PORT/
+"$BUILD/testsrv" --list --port "$P" --hosts 1 --pages 10 >"$WORK/nofollow.list"
+check "rel=nofollow: followed by default: the crawl is the site's --list" \
+	node tests/e2e-check.mjs "$OUT" "$WORK/nofollow.list" "$LOG"
+check "rel=nofollow: both targets fetched" \
+	sh -c "grep -q ' /secret-nofollow.html 200 ' '$LOG' && grep -q ' /secret-nofollow2.html 200 ' '$LOG'"
+check "meta robots nofollow: still obeyed" hasnt '$4 == "/secret-meta.html"'
+crawl obey --obey-rel-nofollow http://h0.test:PORT/
+"$BUILD/testsrv" --list --obey-rel-nofollow --port "$P" --hosts 1 --pages 10 >"$WORK/obey.list"
+check "--obey-rel-nofollow: the crawl is --list --obey-rel-nofollow" \
+	node tests/e2e-check.mjs "$OUT" "$WORK/obey.list" "$LOG"
+check "--obey-rel-nofollow: neither target requested" hasnt '$4 ~ /secret/'
+check "--obey-rel-nofollow: stored for --resume" grep -q '^obey-rel-nofollow	1$' "$OUT/settings"
 
 echo "e2e-opts: $pass passed, $fail failed"
 rm -rf "$WORK"

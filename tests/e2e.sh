@@ -69,7 +69,7 @@ for j in 1 2 4; do
 	for (const h of s.hosts) got[h.host] = { pages: h.pages, errors: h.errors, bytes: h.bytes };
 	if (Object.keys(want).length !== 3 || s.hosts.length !== 3 || s.hosts_exact !== true ||
 	    JSON.stringify(got, Object.keys(want).sort()) !== JSON.stringify(want, Object.keys(want).sort()) ||
-	    s.hosts.some((h) => h.overcount !== 0 || h.pages !== '"$((PAGES + 18))"'))
+	    s.hosts.some((h) => h.overcount !== 0 || h.pages !== '"$((PAGES + 20))"'))
 		{ console.log(JSON.stringify(s.hosts), JSON.stringify(want)); process.exit(1); }' \
 		"$OUT/stats.json" "$OUT/pages.jsonl"
 done
@@ -102,7 +102,7 @@ check "--reject txt,.PNG: /files/data.txt and /files/img.png never requested" \
 	sh -c "grep -q ' / ' '$LOG' && ! grep -q ' /files/' '$LOG'"
 check "--reject: everything else crawled, nothing twice" sh -c "
 	node tests/e2e-check.mjs '$OUT' '$LIST' '$LOG' --subset &&
-	test \$(wc -l <'$OUT/pages.jsonl') = $(( (PAGES + 16) * HOSTS ))"
+	test \$(wc -l <'$OUT/pages.jsonl') = $(( (PAGES + 18) * HOSTS ))"
 crawl accept --accept html,/
 check "--accept html,/: every request's path ends in .html or / (or is robots.txt)" \
 	sh -c "grep -q ' /p/1.html ' '$LOG' && ! awk '\$4 != \"/robots.txt\" && \$4 !~ /(\\.html|\\/)\$/' '$LOG' | grep -q ."
@@ -187,7 +187,7 @@ elif command -v valgrind >/dev/null 2>&1; then
 	stop_server
 	check "valgrind (coordinator and shards): no errors, no leaks, exit 8 (the site's 404s)" \
 		sh -c "test $rc = 8 && ! grep -q 'exited with status' '$WORK/vg.out' && ! grep -q '^==[0-9]*== [A-Z]' '$WORK/vg.out'"
-	check "valgrind: the crawl is complete" test "$(wc -l <"$WORK/vg/pages.jsonl")" = 76
+	check "valgrind: the crawl is complete" test "$(wc -l <"$WORK/vg/pages.jsonl")" = 80
 else
 	bad "valgrind is not installed (tests/deps.sh installs it)"
 fi

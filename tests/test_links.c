@@ -65,7 +65,7 @@ static void check_list(const char *what, const struct links *l,
 	CHECK(!bad);
 }
 
-static void check_fixture(struct links *l, const char *name,
+static void check_fixture(struct links *l, const char *name, unsigned flags,
 			  const char *const *want, size_t n, int nofollow)
 {
 	char path[256];
@@ -77,7 +77,7 @@ static void check_fixture(struct links *l, const char *name,
 	CHECK(html != NULL);
 	if (!html)
 		return;
-	CHECK_INT(links_extract(l, html, len, PAGE), 0);
+	CHECK_INT(links_extract(l, html, len, PAGE, flags), 0);
 	check_list(name, l, want, n);
 	CHECK_INT(l->nofollow, nofollow);
 	CHECK_INT(l->dropped, 0);
@@ -110,6 +110,20 @@ static const char *const base[] = {
 	"http://elsewhere.test/y",
 };
 
+/* rel=nofollow is followed by default: every link, in order, once */
+static const char *const nofollow_kept[] = {
+	"http://site.test/dir/a.html",
+	"http://site.test/dir/b.html",
+	"http://site.test/dir/c.html",
+	"http://site.test/dir/d.html",
+	"http://site.test/dir/e.html",
+	"http://site.test/dir/f.html",
+	"http://site.test/dir/g.html",
+	"http://site.test/dir/h.html",
+	"http://site.test/dir/i.html",
+};
+
+/* ... and with LINKS_OBEY_REL_NOFOLLOW */
 static const char *const nofollow[] = {
 	"http://site.test/dir/d.html",
 	"http://site.test/dir/e.html",
@@ -151,6 +165,16 @@ static const char *const broken[] = {
 static const char *const uppercase[] = {
 	"http://site.test/dir/Refresh.html",
 	"http://site.test/dir/Upper.html",
+	"http://site.test/dir/Skip.html",
+	"http://site.test/dir/Area.html",
+	"http://site.test/dir/IFrame.html",
+	"http://site.test/Base/After.html",
+};
+
+/* REL="NOFOLLOW" obeyed */
+static const char *const uppercase_obey[] = {
+	"http://site.test/dir/Refresh.html",
+	"http://site.test/dir/Upper.html",
 	"http://site.test/dir/Area.html",
 	"http://site.test/dir/IFrame.html",
 	"http://site.test/Base/After.html",
@@ -161,20 +185,25 @@ static void test_fixtures(void)
 	struct links l;
 
 	links_init(&l, 0);
-	check_fixture(&l, "basic.html", basic, N(basic), 0);
-	check_fixture(&l, "base.html", base, N(base), 0);
-	check_fixture(&l, "nofollow.html", nofollow, N(nofollow), 0);
-	check_fixture(&l, "meta-nofollow.html", NULL, 0, 1);
-	check_fixture(&l, "refresh.html", refresh, N(refresh), 0);
-	check_fixture(&l, "frames.html", frames, N(frames), 0);
-	check_fixture(&l, "broken.html", broken, N(broken), 0);
-	check_fixture(&l, "uppercase.html", uppercase, N(uppercase), 0);
+	check_fixture(&l, "basic.html", 0, basic, N(basic), 0);
+	check_fixture(&l, "base.html", 0, base, N(base), 0);
+	check_fixture(&l, "nofollow.html", 0, nofollow_kept, N(nofollow_kept), 0);
+	check_fixture(&l, "nofollow.html", LINKS_OBEY_REL_NOFOLLOW, nofollow,
+		      N(nofollow), 0);
+	check_fixture(&l, "meta-nofollow.html", LINKS_OBEY_REL_NOFOLLOW, NULL, 0, 1);
+	check_fixture(&l, "meta-nofollow.html", 0, NULL, 0, 1);
+	check_fixture(&l, "refresh.html", 0, refresh, N(refresh), 0);
+	check_fixture(&l, "frames.html", 0, frames, N(frames), 0);
+	check_fixture(&l, "broken.html", 0, broken, N(broken), 0);
+	check_fixture(&l, "uppercase.html", 0, uppercase, N(uppercase), 0);
+	check_fixture(&l, "uppercase.html", LINKS_OBEY_REL_NOFOLLOW, uppercase_obey,
+		      N(uppercase_obey), 0);
 	links_release(&l);
 }
 
 static void extract(struct links *l, const char *html, size_t len)
 {
-	CHECK_INT(links_extract(l, html, len, PAGE), 0);
+	CHECK_INT(links_extract(l, html, len, PAGE, 0), 0);
 }
 
 /* Small documents, each with the URLs expected from it (at most 4). */
@@ -390,11 +419,11 @@ static void test_binary(void)
 		junk[i] = (unsigned char)(x >> 24);
 	}
 	links_init(&l, 0);
-	CHECK_INT(links_extract(&l, (const char *)junk, n, PAGE), 0);
+	CHECK_INT(links_extract(&l, (const char *)junk, n, PAGE, 0), 0);
 	/* The same with a '<' in every 16 bytes, to reach the tag code. */
 	for (i = 0; i < n; i += 16)
 		junk[i] = '<';
-	CHECK_INT(links_extract(&l, (const char *)junk, n, PAGE), 0);
+	CHECK_INT(links_extract(&l, (const char *)junk, n, PAGE, 0), 0);
 	links_release(&l);
 	free(junk);
 }
@@ -406,10 +435,10 @@ static void test_lifecycle(void)
 
 	links_init(&l, 10);
 	CHECK(links_first(&l) == NULL);
-	CHECK_INT(links_extract(&l, "", 0, PAGE), 0);
+	CHECK_INT(links_extract(&l, "", 0, PAGE, 0), 0);
 	CHECK_INT(l.count, 0);
 	CHECK(links_first(&l) == NULL);
-	CHECK_INT(links_extract(&l, NULL, 0, PAGE), 0);
+	CHECK_INT(links_extract(&l, NULL, 0, PAGE, 0), 0);
 	CHECK_INT(l.count, 0);
 
 	extract(&l, "<a href=a><a href=b>", 20);
@@ -417,10 +446,10 @@ static void test_lifecycle(void)
 	alloc = l.urls.alloc;
 	CHECK(alloc > 0);
 	/* The page URL must parse; l is left empty when it does not. */
-	CHECK_INT(links_extract(&l, "<a href=a>", 10, "not a url"), SC_EINVAL);
+	CHECK_INT(links_extract(&l, "<a href=a>", 10, "not a url", 0), SC_EINVAL);
 	CHECK_INT(l.count, 0);
 	CHECK(links_first(&l) == NULL);
-	CHECK_INT(links_extract(&l, "<a href=a>", 10, "mailto:x@a.test"),
+	CHECK_INT(links_extract(&l, "<a href=a>", 10, "mailto:x@a.test", 0),
 		  SC_EINVAL);
 	/* Storage is kept across pages. */
 	extract(&l, "<a href=c>", 10);

@@ -79,6 +79,7 @@ struct ts_opts {
 	const char *log_path;
 	int list;               /* --list: print the expected crawl, serve nothing */
 	int any_loopback;       /* --any-loopback: every address of 127.0.0.0/8 */
+	int obey_rel_nofollow;  /* --list for a crawler that skips rel=nofollow links */
 };
 
 static volatile sig_atomic_t ts_stop;
@@ -666,15 +667,19 @@ static void rt_png(struct page *pg)
 		pg->overflow = 1;
 }
 
+/* rel=nofollow is no crawl directive: followed, unless the crawler is told
+ * to obey it (--obey-rel-nofollow, for --list) */
 static void rt_nofollow(struct page *pg)
 {
+	enum link_follow f = pg->opt->obey_rel_nofollow ? LF_FORBID : LF_FOLLOW;
+
 	page_begin(pg, "nofollow");
 	page_body(pg);
 	page_link(pg, LT_A, NULL, "/p/1.html", pg->host, "/p/1.html", LF_FOLLOW);
 	page_link(pg, LT_A, "nofollow", "/secret-nofollow.html", pg->host,
-		  "/secret-nofollow.html", LF_FORBID);
+		  "/secret-nofollow.html", f);
 	page_link(pg, LT_A, "External NoFollow", "/secret-nofollow2.html", pg->host,
-		  "/secret-nofollow2.html", LF_FORBID);
+		  "/secret-nofollow2.html", f);
 	page_end(pg);
 }
 
@@ -2660,6 +2665,7 @@ static void usage(FILE *f)
 		"  --log FILE        append one line per request to FILE\n"
 		"  --list            print the expected crawl for --port/--hosts/--pages, then exit\n"
 		"  --any-loopback    listen on every 127.0.0.0/8 address; host 127.X.Y.Z is h0\n"
+		"  --obey-rel-nofollow  --list for a crawler that skips rel=nofollow links\n"
 		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
 		"hostile.test...)\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
@@ -2694,6 +2700,7 @@ int main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'x' },
 		{ "any-loopback", no_argument, NULL, 'A' },
+		{ "obey-rel-nofollow", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -2717,6 +2724,7 @@ int main(int argc, char **argv)
 		case 'o': s.opt.log_path = optarg; break;
 		case 'x': s.opt.list = 1; break;
 		case 'A': s.opt.any_loopback = 1; break;
+		case 'N': s.opt.obey_rel_nofollow = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

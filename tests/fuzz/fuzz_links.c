@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int nofollow;
 
 	links_init(&l, FUZZ_MAX);
-	FUZZ_CHECK(links_extract(&l, (const char *)data, size, FUZZ_PAGE) == 0);
+	FUZZ_CHECK(links_extract(&l, (const char *)data, size, FUZZ_PAGE, 0) == 0);
 	fuzz_check_links(&l);
 
 	buf_init(&first, SC_PARSE_MAX);
@@ -64,14 +64,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dropped = l.dropped;
 	nofollow = l.nofollow;
 
-	FUZZ_CHECK(links_extract(&l, (const char *)data, size, FUZZ_PAGE) == 0);
+	FUZZ_CHECK(links_extract(&l, (const char *)data, size, FUZZ_PAGE, 0) == 0);
 	fuzz_check_links(&l);
 	FUZZ_CHECK(l.count == count && l.dropped == dropped && l.nofollow == nofollow);
 	FUZZ_CHECK(l.urls.len == first.len &&
 		   memcmp(l.urls.data, first.data, first.len) == 0);
 
 	/* a page URL that does not parse leaves l empty */
-	FUZZ_CHECK(links_extract(&l, (const char *)data, size, "mailto:x") == SC_EINVAL);
+	FUZZ_CHECK(links_extract(&l, (const char *)data, size, "mailto:x", 0) == SC_EINVAL);
 	FUZZ_CHECK(l.count == 0 && links_first(&l) == NULL);
 
 	buf_release(&first);
