@@ -48,6 +48,8 @@ struct crawl_config {
 	int insecure;
 	int referer;            /* send Referer: 0 with --no-referer */
 	int obey_rel_nofollow;  /* skip rel=nofollow links */
+	char *proxy;            /* --proxy URL, NULL: libcurl's environment */
+	char *no_proxy;         /* --no-proxy LIST, NULL: libcurl's environment */
 	/* politeness and failures (see shard/shard.h) */
 	int robots;
 	long max_crawl_delay;   /* s */

@@ -87,6 +87,10 @@ static const char usage_text[] =
 "      --no-referer         send no Referer header (default: the page a link\n"
 "                           was found on, or the URL that redirected)\n"
 "      --max-redirects N    follow at most N redirects in a chain (default 10)\n"
+"      --proxy URL          send every request through this proxy (default:\n"
+"                           libcurl's http_proxy/https_proxy variables)\n"
+"      --no-proxy LIST      hosts reached directly, comma-separated (as\n"
+"                           no_proxy; * is all)\n"
 "\n"
 "Politeness\n"
 "      --no-robots          do not fetch or obey robots.txt\n"
@@ -267,6 +271,8 @@ void config_release(struct crawl_config *cfg)
 		free(cfg->reject[i]);
 	free(cfg->accept);
 	free(cfg->reject);
+	free(cfg->proxy);
+	free(cfg->no_proxy);
 	free(cfg->seeds);
 	free(cfg->headers);
 	free(cfg->resolve);
@@ -360,7 +366,7 @@ enum {
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
-	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW,
+	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY,
 };
 
 static const struct option long_opts[] = {
@@ -394,6 +400,8 @@ static const struct option long_opts[] = {
 	{ "no-robots",       no_argument,       NULL, OPT_NO_ROBOTS },
 	{ "no-referer",      no_argument,       NULL, OPT_NO_REFERER },
 	{ "obey-rel-nofollow", no_argument,     NULL, OPT_OBEY_REL_NOFOLLOW },
+	{ "proxy",           required_argument, NULL, OPT_PROXY },
+	{ "no-proxy",        required_argument, NULL, OPT_NO_PROXY },
 	{ "max-crawl-delay", required_argument, NULL, OPT_MAX_CRAWL_DELAY },
 	{ "delay",           required_argument, NULL, OPT_DELAY },
 	{ "rate",            required_argument, NULL, OPT_RATE },
@@ -467,6 +475,8 @@ static void mark(const char *key)
 		given[ngiven++] = key;
 }
 
+#define SWAP_STR(a, b) do { char *t_ = (a); (a) = (b); (b) = t_; } while (0)
+
 /* --resume DIR: the crawl's own settings, with this run's options on top. */
 static void load_resume(struct crawl_config *cli, struct crawl_config *res)
 {
@@ -486,6 +496,9 @@ static void load_resume(struct crawl_config *cli, struct crawl_config *res)
 	res->verbose = cli->verbose;
 	res->drain_timeout = cli->drain_timeout;
 	res->frontier_memory = cli->frontier_memory;
+	/* the way out, not the crawl: this run's, not stored */
+	SWAP_STR(res->proxy, cli->proxy);
+	SWAP_STR(res->no_proxy, cli->no_proxy);
 }
 
 int main(int argc, char **argv)
@@ -635,6 +648,13 @@ int main(int argc, char **argv)
 		case OPT_NO_REFERER:
 			mark("referer");
 			cfg.referer = 0;
+			break;
+		case OPT_PROXY:
+		case OPT_NO_PROXY:
+			if (!*optarg || strpbrk(optarg, " \t\r\n"))
+				die_usage("--%s: expected a non-empty value without spaces",
+					  opt == OPT_PROXY ? "proxy" : "no-proxy");
+			set_str(opt == OPT_PROXY ? &cfg.proxy : &cfg.no_proxy, optarg);
 			break;
 		case OPT_OBEY_REL_NOFOLLOW:
 			mark("obey-rel-nofollow");

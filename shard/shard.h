@@ -36,6 +36,8 @@ struct shard_config {
 	int warc_level;         /* gzip level of WARC records */
 	int insecure;           /* accept any TLS certificate */
 	int obey_rel_nofollow;  /* skip rel=nofollow links (common/links.h) */
+	const char *proxy;      /* CURLOPT_PROXY; NULL: the environment's */
+	const char *no_proxy;   /* CURLOPT_NOPROXY; NULL: the environment's */
 	int log_level;
 
 	/* politeness (all per host, except rate) */

@@ -140,6 +140,11 @@ static struct xfer *xfer_new(struct xfer_pool *p)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->headers);
 	if (p->resolve)
 		curl_easy_setopt(e, CURLOPT_RESOLVE, p->resolve);
+	/* unset, libcurl reads http_proxy, https_proxy and no_proxy */
+	if (cfg->proxy)
+		curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy);
+	if (cfg->no_proxy)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, cfg->no_proxy);
 	if (cfg->insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e-opts.sh BUILD - the request options against the test server: Referer,
-# rel=nofollow.  The server's log gives each
+# rel=nofollow, --proxy / --no-proxy.  The server's log gives each
 # request's Host (field 2), target (4), status (5) and Referer (6, - for none).
 # Prints "e2e-opts: N passed, N failed"; exits 1 if anything failed.
 set -u
@@ -31,7 +31,7 @@ crawl() {
 has() { awk "$1" "$LOG" | grep -q .; }
 hasnt() { ! has "$1"; }
 
-echo "e2e-opts: Referer, rel=nofollow"
+echo "e2e-opts: Referer, rel=nofollow, proxies"
 
 crawl referer --depth 1 http://h0.test:PORT/
 check "referer: the seed and robots.txt carry none" \
@@ -62,6 +62,22 @@ check "--obey-rel-nofollow: the crawl is --list --obey-rel-nofollow" \
 	node tests/e2e-check.mjs "$OUT" "$WORK/obey.list" "$LOG"
 check "--obey-rel-nofollow: neither target requested" hasnt '$4 ~ /secret/'
 check "--obey-rel-nofollow: stored for --resume" grep -q '^obey-rel-nofollow	1$' "$OUT/settings"
+
+# --proxy: testsrv takes absolute-form targets, so it is its own proxy
+crawl proxy --depth 1 --proxy http://127.0.0.1:PORT http://h0.test:PORT/
+check "--proxy: the crawl ends as a direct one (8: the site has a 404)" test "$CRAWL_RC" = 8
+check "--proxy: robots.txt and the pages all go to the proxy (absolute form)" \
+	has '$4 == "http://h0.test:'"$P"'/robots.txt"'
+check "--proxy: every request in absolute form" hasnt '$4 !~ /^http:\/\/h0\.test:[0-9]+\//'
+check "--proxy: redirect targets too" has '$4 == "http://h0.test:'"$P"'/landing.html"'
+crawl no-proxy --depth 1 --proxy http://127.0.0.1:PORT --no-proxy h0.test http://h0.test:PORT/
+check "--no-proxy: the host is reached directly (origin form)" has '$4 == "/landing.html"'
+check "--no-proxy: no request in absolute form" hasnt '$4 ~ /^http:/'
+for bad in "--proxy=" "--no-proxy=a b"; do
+	"$SC" -o "$WORK/bad" "$bad" http://h0.test/ >/dev/null 2>"$WORK/bad.err"
+	rc=$?
+	check "'$bad': exit 2 with one line" sh -c "test $rc = 2 && test \$(wc -l <'$WORK/bad.err') = 1"
+done
 
 echo "e2e-opts: $pass passed, $fail failed"
 rm -rf "$WORK"

@@ -1527,6 +1527,8 @@ struct req {
 	size_t method_len, target_len, host_len;
 	const char *referer, *cookie;   /* NULL when the request had none */
 	size_t referer_len, cookie_len;
+	const char *path;       /* the target in origin form: an absolute-form */
+	size_t path_len;        /* target (to a proxy) without its scheme and host */
 	int minor;              /* HTTP/1.minor */
 	int gzip;               /* Accept-Encoding names gzip */
 	int keep_alive;         /* the connection stays open after the reply */
@@ -1567,6 +1569,8 @@ static int ci_contains(const char *a, size_t n, const char *lit)
 static int req_parse(struct req *r, const char *p, size_t n)
 {
 	const char *end = p + n, *eol = memchr(p, '\n', n), *le, *sp1, *sp2, *v;
+	const char *abs_host = NULL;
+	size_t abs_host_len = 0;
 	int conn_close = 0, conn_ka = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -1584,8 +1588,23 @@ static int req_parse(struct req *r, const char *p, size_t n)
 	if (le - v != 8 || memcmp(v, "HTTP/1.", 7) || !isdigit((unsigned char)v[7]))
 		return le - v >= 5 && !memcmp(v, "HTTP/", 5) ? 505 : 400;
 	r->minor = v[7] - '0';
-	if (r->target[0] != '/')
+	r->path = r->target;
+	r->path_len = r->target_len;
+	/* absolute-form, as a client sends it to a proxy (RFC 9112 3.2.2):
+	 * its authority is the host, whatever the Host header says */
+	if (r->target_len > 7 && !strncasecmp(r->target, "http://", 7)) {
+		const char *a = r->target + 7, *t = r->target + r->target_len;
+		const char *slash = memchr(a, '/', (size_t)(t - a));
+
+		abs_host = a;
+		abs_host_len = (size_t)((slash ? slash : t) - a);
+		r->path = slash ? slash : "/";
+		r->path_len = slash ? (size_t)(t - slash) : 1;
+		if (!abs_host_len)
+			return 400;
+	} else if (r->target[0] != '/') {
 		return 400;
+	}
 	for (const char *line = eol + 1; line < end; line = eol + 1) {
 		const char *colon, *val, *vend;
 		size_t nl, vl;
@@ -1630,6 +1649,10 @@ static int req_parse(struct req *r, const char *p, size_t n)
 				r->body_len = r->body_len * 10 + (uint64_t)(*val - '0');
 			}
 		}
+	}
+	if (abs_host) {
+		r->host = abs_host;
+		r->host_len = abs_host_len;
 	}
 	r->keep_alive = !conn_close && (r->minor >= 1 || conn_ka);
 	return 0;
@@ -1960,15 +1983,15 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 	} else if (host < 0) {
 		rt_missing(&pg);
 	} else {
-		size_t n = strcspn(r->target, "?");
+		size_t n = strcspn(r->path, "?");
 
-		n = n < r->target_len ? n : r->target_len;
-		memcpy(s->path, r->target, n);
+		n = n < r->path_len ? n : r->path_len;
+		memcpy(s->path, r->path, n);
 		s->path[n] = '\0';
 		pg.query = s->path + n + 1;
-		if (n < r->target_len)
-			memcpy(s->path + n + 1, r->target + n + 1, r->target_len - n - 1);
-		s->path[n + 1 + (n < r->target_len ? r->target_len - n - 1 : 0)] = '\0';
+		if (n < r->path_len)
+			memcpy(s->path + n + 1, r->path + n + 1, r->path_len - n - 1);
+		s->path[n + 1 + (n < r->path_len ? r->path_len - n - 1 : 0)] = '\0';
 		pg.host = (unsigned)host;
 		if (pg.host > s->opt.hosts) {
 			size_t v = pg.host - s->opt.hosts - 1;
@@ -2667,7 +2690,7 @@ static void usage(FILE *f)
 		"  --any-loopback    listen on every 127.0.0.0/8 address; host 127.X.Y.Z is h0\n"
 		"  --obey-rel-nofollow  --list for a crawler that skips rel=nofollow links\n"
 		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
-		"hostile.test...)\n"
+		"hostile.test...); takes absolute-form targets, as a proxy\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
 		TS_DEFAULT_HOSTS, TS_DEFAULT_PAGES, TS_FIXED_LINKS, TS_DEFAULT_LINKS, TS_DEFAULT_SECS);
 }
