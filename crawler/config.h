@@ -50,6 +50,8 @@ struct crawl_config {
 	int obey_rel_nofollow;  /* skip rel=nofollow links */
 	char *proxy;            /* --proxy URL, NULL: libcurl's environment */
 	char *no_proxy;         /* --no-proxy LIST, NULL: libcurl's environment */
+	int cookies;            /* libcurl's cookie engine in each shard */
+	char *cookie_jar;       /* a Netscape cookie file to load (absolute path) */
 	/* politeness and failures (see shard/shard.h) */
 	int robots;
 	long max_crawl_delay;   /* s */

@@ -539,6 +539,8 @@ static void shard_settings(struct coord *c)
 	s->obey_rel_nofollow = cfg->obey_rel_nofollow;
 	s->proxy = cfg->proxy;
 	s->no_proxy = cfg->no_proxy;
+	s->cookies = cfg->cookies;
+	s->cookie_jar = cfg->cookie_jar;
 	s->log_level = log_level;
 	s->robots = cfg->robots;
 	robots_token(cfg->user_agent, c->robots_token, sizeof(c->robots_token));

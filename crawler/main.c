@@ -91,6 +91,9 @@ static const char usage_text[] =
 "                           libcurl's http_proxy/https_proxy variables)\n"
 "      --no-proxy LIST      hosts reached directly, comma-separated (as\n"
 "                           no_proxy; * is all)\n"
+"      --cookies            keep the cookies hosts set and send them back\n"
+"      --cookie-jar FILE    load cookies from a Netscape cookie file (read,\n"
+"                           never written; implies --cookies)\n"
 "\n"
 "Politeness\n"
 "      --no-robots          do not fetch or obey robots.txt\n"
@@ -273,6 +276,7 @@ void config_release(struct crawl_config *cfg)
 	free(cfg->reject);
 	free(cfg->proxy);
 	free(cfg->no_proxy);
+	free(cfg->cookie_jar);
 	free(cfg->seeds);
 	free(cfg->headers);
 	free(cfg->resolve);
@@ -366,7 +370,8 @@ enum {
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
-	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY,
+	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY, OPT_COOKIES,
+	OPT_COOKIE_JAR,
 };
 
 static const struct option long_opts[] = {
@@ -402,6 +407,8 @@ static const struct option long_opts[] = {
 	{ "obey-rel-nofollow", no_argument,     NULL, OPT_OBEY_REL_NOFOLLOW },
 	{ "proxy",           required_argument, NULL, OPT_PROXY },
 	{ "no-proxy",        required_argument, NULL, OPT_NO_PROXY },
+	{ "cookies",         no_argument,       NULL, OPT_COOKIES },
+	{ "cookie-jar",      required_argument, NULL, OPT_COOKIE_JAR },
 	{ "max-crawl-delay", required_argument, NULL, OPT_MAX_CRAWL_DELAY },
 	{ "delay",           required_argument, NULL, OPT_DELAY },
 	{ "rate",            required_argument, NULL, OPT_RATE },
@@ -655,6 +662,18 @@ int main(int argc, char **argv)
 				die_usage("--%s: expected a non-empty value without spaces",
 					  opt == OPT_PROXY ? "proxy" : "no-proxy");
 			set_str(opt == OPT_PROXY ? &cfg.proxy : &cfg.no_proxy, optarg);
+			break;
+		case OPT_COOKIE_JAR:
+			mark("cookie-jar");
+			free(cfg.cookie_jar);
+			/* absolute: the shards and a --resume may run elsewhere */
+			if (!(cfg.cookie_jar = realpath(optarg, NULL)) || access(optarg, R_OK))
+				die_usage("--cookie-jar: cannot read '%s': %s", optarg, strerror(errno));
+			/* a jar needs the engine */
+			/* fall through */
+		case OPT_COOKIES:
+			mark("cookies");
+			cfg.cookies = 1;
 			break;
 		case OPT_OBEY_REL_NOFOLLOW:
 			mark("obey-rel-nofollow");

@@ -38,6 +38,9 @@ struct shard_config {
 	int obey_rel_nofollow;  /* skip rel=nofollow links (common/links.h) */
 	const char *proxy;      /* CURLOPT_PROXY; NULL: the environment's */
 	const char *no_proxy;   /* CURLOPT_NOPROXY; NULL: the environment's */
+	int cookies;            /* keep the cookies hosts set, send them back */
+	const char *cookie_jar; /* Netscape cookie file loaded at start (implies
+				 * cookies); NULL: none */
 	int log_level;
 
 	/* politeness (all per host, except rate) */

@@ -72,6 +72,15 @@ void xfer_pool_init(struct xfer_pool *p, const struct shard_config *cfg, CURLM *
 		p->headers = curl_slist_append(p->headers, cfg->headers[i]);
 	for (i = 0; i < cfg->nresolve; i++)
 		p->resolve = curl_slist_append(p->resolve, cfg->resolve[i]);
+	/* handles are pooled and any of them may fetch a host's next page, so
+	 * the cookies live in a share, not in each handle (one thread: no
+	 * lock callbacks needed) */
+	if (cfg->cookies || cfg->cookie_jar) {
+		p->share = curl_share_init();
+		if (!p->share || curl_share_setopt(p->share, CURLSHOPT_SHARE,
+						   CURL_LOCK_DATA_COOKIE) != CURLSHE_OK)
+			SC_ASSERT(!"curl_share_init");
+	}
 }
 
 static void xfer_free(struct xfer *x)
@@ -93,6 +102,9 @@ void xfer_pool_release(struct xfer_pool *p)
 	curl_slist_free_all(p->headers);
 	curl_slist_free_all(p->resolve);
 	p->headers = p->resolve = NULL;
+	if (p->share)
+		curl_share_cleanup(p->share);
+	p->share = NULL;
 }
 
 static struct xfer *xfer_new(struct xfer_pool *p)
@@ -145,6 +157,15 @@ static struct xfer *xfer_new(struct xfer_pool *p)
 		curl_easy_setopt(e, CURLOPT_PROXY, cfg->proxy);
 	if (cfg->no_proxy)
 		curl_easy_setopt(e, CURLOPT_NOPROXY, cfg->no_proxy);
+	if (p->share) {
+		curl_easy_setopt(e, CURLOPT_SHARE, p->share);
+		/* "" turns the engine on; the jar is read into the share once,
+		 * by the first handle's first transfer, so a cookie a host set
+		 * since is never put back to the file's value */
+		curl_easy_setopt(e, CURLOPT_COOKIEFILE,
+				 cfg->cookie_jar && !p->jar_loaded ? cfg->cookie_jar : "");
+		p->jar_loaded = 1;
+	}
 	if (cfg->insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

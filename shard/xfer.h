@@ -55,6 +55,10 @@ struct xfer_pool {
 	uint64_t evictions;     /* connections libcurl closed as its cache was full */
 	struct curl_slist *headers;  /* --header */
 	struct curl_slist *resolve;  /* --resolve */
+	CURLSH *share;          /* the shard's cookie store; NULL without
+				 * --cookies.  A host lives in one shard, so a
+				 * store per shard holds all the cookies it sets */
+	int jar_loaded;         /* --cookie-jar given to a handle already */
 };
 
 /* The pool borrows cfg and multi; both must outlive it. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e-opts.sh BUILD - the request options against the test server: Referer,
-# rel=nofollow, --proxy / --no-proxy.  The server's log gives each
+# rel=nofollow, --proxy / --no-proxy, cookies.  The server's log gives each
 # request's Host (field 2), target (4), status (5) and Referer (6, - for none).
 # Prints "e2e-opts: N passed, N failed"; exits 1 if anything failed.
 set -u
@@ -31,7 +31,7 @@ crawl() {
 has() { awk "$1" "$LOG" | grep -q .; }
 hasnt() { ! has "$1"; }
 
-echo "e2e-opts: Referer, rel=nofollow, proxies"
+echo "e2e-opts: Referer, rel=nofollow, proxies, cookies"
 
 crawl referer --depth 1 http://h0.test:PORT/
 check "referer: the seed and robots.txt carry none" \
@@ -73,11 +73,27 @@ check "--proxy: redirect targets too" has '$4 == "http://h0.test:'"$P"'/landing.
 crawl no-proxy --depth 1 --proxy http://127.0.0.1:PORT --no-proxy h0.test http://h0.test:PORT/
 check "--no-proxy: the host is reached directly (origin form)" has '$4 == "/landing.html"'
 check "--no-proxy: no request in absolute form" hasnt '$4 ~ /^http:/'
-for bad in "--proxy=" "--no-proxy=a b"; do
+for bad in "--proxy=" "--no-proxy=a b" "--cookie-jar=$WORK/no-such-file"; do
 	"$SC" -o "$WORK/bad" "$bad" http://h0.test/ >/dev/null 2>"$WORK/bad.err"
 	rc=$?
 	check "'$bad': exit 2 with one line" sh -c "test $rc = 2 && test \$(wc -l <'$WORK/bad.err') = 1"
 done
+
+# cookies: cookie.test's / sets session=s3cret; /need-session.html and
+# /need-jar.html are 200 only with session=s3cret and jar=yes
+crawl no-cookies http://cookie.test:PORT/
+check "no --cookies: a page that needs the cookie is a 403" \
+	has '$4 == "/need-session.html" && $5 == 403'
+crawl cookies --cookies http://cookie.test:PORT/
+check "--cookies: the cookie the host set goes back to it" \
+	has '$4 == "/need-session.html" && $5 == 200'
+check "--cookies: a cookie it never set is not invented" has '$4 == "/need-jar.html" && $5 == 403'
+printf '# Netscape HTTP Cookie File\ncookie.test\tFALSE\t/\tFALSE\t0\tjar\tyes\n' >"$WORK/jar.txt"
+crawl jar --cookie-jar "$WORK/jar.txt" http://cookie.test:PORT/
+check "--cookie-jar: the file's cookie is sent" has '$4 == "/need-jar.html" && $5 == 200'
+check "--cookie-jar: and the host's own (it implies --cookies)" \
+	has '$4 == "/need-session.html" && $5 == 200'
+check "--cookie-jar: every page 2xx: exit 0" test "$CRAWL_RC" = 0
 
 echo "e2e-opts: $pass passed, $fail failed"
 rm -rf "$WORK"

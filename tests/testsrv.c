@@ -277,6 +277,8 @@ struct page {
 	int cut_chunked;        /* chunked without its last chunk (with PA_CLOSE) */
 	const char *path;       /* the request's path, no query */
 	const char *query;      /* what follows '?' in the target ("" if none); NULL in --list */
+	const char *cookie;     /* the request's Cookie header, NULL when none or in --list */
+	size_t cookie_len;
 	const char *rest;       /* what follows the route's prefix in path */
 	int status;
 	const char *ctype;      /* NULL: no body */
@@ -1350,6 +1352,37 @@ static const struct route robots_site[] = {
 	{ "/doc.pdf",         0, rt_pdf },
 };
 
+static int ci_contains(const char *a, size_t n, const char *lit);
+
+/* cookie.test: / sets a session cookie and links to pages that need it */
+static void rt_cookie_index(struct page *pg)
+{
+	page_header(pg, "Set-Cookie", "session=s3cret; Path=/");
+	page_begin(pg, "cookies");
+	page_body(pg);
+	page_printf(pg, "<a href=\"/need-session.html\">s</a>\n"
+		    "<a href=\"/need-jar.html\">j</a>\n");
+	page_end(pg);
+}
+
+/* 200 when the request sent the cookie the route row names, else 403 */
+static void rt_cookie_need(struct page *pg)
+{
+	const char *want = strcmp(pg->path, "/need-jar.html") == 0 ? "jar=yes" : "session=s3cret";
+
+	if (pg->cookie && ci_contains(pg->cookie, pg->cookie_len, want))
+		rt_leaf(pg);
+	else
+		page_status(pg, 403);
+}
+
+static const struct route cookie_site[] = {
+	{ "/robots.txt",        0, rt_robots },
+	{ "/",                  0, rt_cookie_index },
+	{ "/need-session.html", 0, rt_cookie_need },
+	{ "/need-jar.html",     0, rt_cookie_need },
+};
+
 static const struct route numbered_site[] = {
 	{ "/robots.txt", 0, rt_robots },
 	{ "/",           0, rt_numbered_index },
@@ -1429,6 +1462,7 @@ static const struct vhost ts_vhosts[] = {
 	{ "fail.test",            TS_TABLE(fail_site), rt_missing, NULL, NULL, 0 },
 	{ "bulk.test",            TS_TABLE(bulk_site), rt_missing, NULL, NULL, 0 },
 	{ "hostile.test",         TS_TABLE(hostile_site), rt_missing, NULL, NULL, 0 },
+	{ "cookie.test",          TS_TABLE(cookie_site), rt_missing, NULL, NULL, 0 },
 };
 
 #define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))
@@ -1989,6 +2023,8 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		memcpy(s->path, r->path, n);
 		s->path[n] = '\0';
 		pg.query = s->path + n + 1;
+		pg.cookie = r->cookie;
+		pg.cookie_len = r->cookie_len;
 		if (n < r->path_len)
 			memcpy(s->path + n + 1, r->path + n + 1, r->path_len - n - 1);
 		s->path[n + 1 + (n < r->path_len ? r->path_len - n - 1 : 0)] = '\0';
@@ -2690,7 +2726,7 @@ static void usage(FILE *f)
 		"  --any-loopback    listen on every 127.0.0.0/8 address; host 127.X.Y.Z is h0\n"
 		"  --obey-rel-nofollow  --list for a crawler that skips rel=nofollow links\n"
 		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
-		"hostile.test...); takes absolute-form targets, as a proxy\n"
+		"hostile.test, cookie.test...); takes absolute-form targets, as a proxy\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
 		TS_DEFAULT_HOSTS, TS_DEFAULT_PAGES, TS_FIXED_LINKS, TS_DEFAULT_LINKS, TS_DEFAULT_SECS);
 }
