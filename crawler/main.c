@@ -781,7 +781,7 @@ int main(int argc, char **argv)
 		run->shards = run->concurrency;
 	raise_nofile(run->concurrency, run->shards);
 	run->argv_line = join_argv(argc, argv);
-	log_init("coord", run->verbose ? LOG_DEBUG : LOG_WARN);
+	log_init("shardcrawl", run->verbose ? LOG_DEBUG : LOG_WARN);
 
 	rc = coord_run(run);
 

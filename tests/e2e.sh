@@ -209,8 +209,9 @@ for args in "--bogus" "-j 0" "-j x" "-c -1" "--depth" "--scope planet" "--allow 
 		test "$rc" = 2 -a "$(wc -l <"$WORK/arg.err")" = 1 -a ! -s "$WORK/arg.out"
 done
 check "bad seed URL: exit 2" sh -c "'$SC' -o '$WORK/x' 'ftp://a/' 2>/dev/null; test \$? = 2"
-check "unwritable output directory: exit 1 with the path named" sh -c "
-	'$SC' -q -o /proc/nonexistent/out http://127.0.0.1:1/ 2>'$WORK/unw.err'; test \$? = 1 && grep -q '/proc/nonexistent/out' '$WORK/unw.err'"
+check "unwritable output directory: exit 1, one line beginning 'shardcrawl:', the path named" sh -c "
+	'$SC' -q -o /proc/nonexistent/out http://127.0.0.1:1/ 2>'$WORK/unw.err'; test \$? = 1 &&
+	grep -q '^shardcrawl: .*/proc/nonexistent/out' '$WORK/unw.err' && test \$(wc -l <'$WORK/unw.err') = 1"
 check "--help: no stray %%, the --urls and --resume forms in the usage lines" sh -c "
 	h=\$('$SC' --help); ! echo \"\$h\" | grep -q '%%' &&
 	echo \"\$h\" | head -3 | grep -q -- '--urls FILE' && echo \"\$h\" | head -3 | grep -q -- '--resume DIR'"
