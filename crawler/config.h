@@ -84,6 +84,12 @@ struct crawl_config {
 #define CONFIG_SUFFIXES_MAX 256
 #define CONFIG_SUFFIX_MAX   64
 
+/* Every setting at its default (the shard count: the cores online). */
+void config_defaults(struct crawl_config *cfg);
+
+/* Compile the --allow / --deny sources; a bad one exits 2. */
+void config_compile(struct crawl_config *cfg);
+
 /* Free what cfg owns. */
 void config_release(struct crawl_config *cfg);
 
