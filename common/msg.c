@@ -66,6 +66,23 @@ int msg_share_decode(const void *p, size_t n, struct msg_share *m)
 	return 0;
 }
 
+int msg_load_encode(struct buf *b, uint32_t transfers)
+{
+	buf_reset(b);
+	return buf_put_u32(b, transfers) ? SC_ETOOBIG : 0;
+}
+
+int msg_load_decode(const void *p, size_t n, uint32_t *transfers)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	*transfers = cursor_u32(&c);
+	if (c.err || c.left || *transfers > 2u * SC_CONCURRENCY_MAX)
+		return SC_EPROTO;
+	return 0;
+}
+
 void msg_urls_begin(struct buf *b)
 {
 	buf_reset(b);

@@ -6,6 +6,7 @@
  *   coordinator -> shard   MSG_URLS    a batch of URLs to fetch
  *   coordinator -> shard   MSG_SHARE   the shard's share of --rate and -c changed
  *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
+ *   shard -> coordinator   MSG_LOAD    how many transfers it has running now
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
  *   shard -> shard         MSG_WORK    a finished page transfer handed to a
@@ -37,7 +38,8 @@ enum msg_type {
 	MSG_RESULT = 3,
 	MSG_SHARE  = 4,
 	MSG_WORK   = 5,
-	MSG_TYPE_MAX = 5,
+	MSG_LOAD   = 6,
+	MSG_TYPE_MAX = 6,
 };
 
 /* msg_url.flags */
@@ -114,6 +116,16 @@ struct msg_share {
 };
 int msg_share_encode(struct buf *b, const struct msg_share *m);
 int msg_share_decode(const void *p, size_t n, struct msg_share *m);
+
+/*
+ * LOAD: the transfers (robots.txt included) the shard has running, sent
+ * when the figure changes, at most every SC_LOAD_REPORT_MS (and at once
+ * when it falls to 0): what the progress line calls "in flight".  The
+ * decoder refuses a count over SC_CONCURRENCY_MAX * 2.
+ */
+#define SC_LOAD_REPORT_MS 250
+int msg_load_encode(struct buf *b, uint32_t transfers);
+int msg_load_decode(const void *p, size_t n, uint32_t *transfers);
 
 /*
  * WORK: everything the owner of a page captured, for a peer to build its

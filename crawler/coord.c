@@ -337,6 +337,11 @@ static void on_readable(struct coord *c, struct shard_proc *sp)
 				procs_lost(&c->pr, sp, "sent a malformed result");
 				return;
 			}
+		} else if (f.type == MSG_LOAD) {
+			if (msg_load_decode(f.body, f.body_len, &sp->transfers)) {
+				procs_lost(&c->pr, sp, "sent a malformed load report");
+				return;
+			}
 		} else if (f.type != MSG_HELLO) {
 			procs_lost(&c->pr, sp, "sent an unexpected frame");
 			return;
@@ -382,6 +387,9 @@ static void view(const struct coord *c, struct stats_view *v)
 	memset(v, 0, sizeof(*v));
 	v->queued = fc.queued;
 	v->inflight = procs_inflight(&c->pr);
+	v->transfers = procs_transfers(&c->pr);
+	if (v->transfers > v->inflight)   /* a report older than a result */
+		v->transfers = v->inflight;
 	if (c->src.total && c->cfg->depth == 0) {
 		v->list_total = c->src.total + (uint64_t)c->cfg->nseeds;
 		if (c->cfg->max_pages && c->cfg->max_pages < v->list_total)

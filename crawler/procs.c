@@ -250,6 +250,7 @@ void procs_lost(struct procs *p, struct shard_proc *sp, const char *why)
 		}
 	}
 	sp->inflight = 0;
+	sp->transfers = 0;
 	log_error("shard %d (pid %d) %s; %u URLs queued again", sp->index,
 		  (int)sp->pid, why, requeued);
 	if (++sp->restarts > SHARD_RESTART_MAX) {
@@ -326,5 +327,16 @@ uint64_t procs_inflight(const struct procs *p)
 
 	for (i = 0; i < p->n; i++)
 		n += p->sp[i].inflight;
+	return n;
+}
+
+uint64_t procs_transfers(const struct procs *p)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->sp[i].state != SP_DONE)
+			n += p->sp[i].transfers;
 	return n;
 }

@@ -60,6 +60,7 @@ struct shard_proc {
 	uint32_t free_head;     /* first free slot, nslots when none */
 	uint32_t inflight;      /* slots in use */
 	uint32_t window;        /* most slots it may use now */
+	uint32_t transfers;     /* running, as its last MSG_LOAD said */
 	int restarts;
 	/* the share of the crawl-wide limits it was last told (MSG_SHARE) */
 	uint64_t rate_gap_us;
@@ -114,5 +115,8 @@ void procs_set_window(struct shard_proc *sp, uint32_t window);
 
 /* URLs in all shards' hands. */
 uint64_t procs_inflight(const struct procs *p);
+
+/* Transfers running in all shards, as their MSG_LOAD reports say. */
+uint64_t procs_transfers(const struct procs *p);
 
 #endif

@@ -138,13 +138,14 @@ void stats_progress(const struct crawl_stats *st, const struct stats_view *v)
 		fprintf(stderr, "\r\033[K%llu/%llu URLs  %.1f/s  %s  %llu in flight  "
 			"%llu errors  %s",
 			(unsigned long long)done, (unsigned long long)v->list_total,
-			rate, eta_s, (unsigned long long)v->inflight,
+			rate, eta_s, (unsigned long long)v->transfers,
 			(unsigned long long)errors, bytes);
 	} else {
 		fprintf(stderr, "\r\033[K%llu pages  %.1f/s  %llu queued  %llu in flight  "
 			"%llu errors  %s",
 			(unsigned long long)done, rate,
-			(unsigned long long)v->queued, (unsigned long long)v->inflight,
+			(unsigned long long)v->queued + v->inflight - v->transfers,
+			(unsigned long long)v->transfers,
 			(unsigned long long)errors, bytes);
 	}
 	fflush(stderr);

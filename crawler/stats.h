@@ -97,6 +97,7 @@ void stats_resumed(struct crawl_stats *st);
 struct stats_view {
 	uint64_t queued;        /* in the frontier */
 	uint64_t inflight;      /* URLs in the shards' hands */
+	uint64_t transfers;     /* transfers running (MSG_LOAD) */
 	uint64_t list_total;    /* lines of a --urls list (0: not a list) */
 	uint64_t trap_refused;
 	uint64_t coord_rss_kb;  /* peaks (crawler/rss.h), 0 if unknown */

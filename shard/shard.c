@@ -101,6 +101,8 @@ struct shard {
 	struct page_worker pw;
 	struct peers peers;
 	uint64_t gap_us;        /* default per-host gap (--delay, --host-rate) */
+	int load_sent;          /* transfers last reported (MSG_LOAD) */
+	uint64_t load_at;       /* when, µs */
 };
 
 static uint64_t now_us(void)
@@ -553,6 +555,26 @@ static void shard_teardown(struct shard *s)
 	page_worker_release(&s->pw);
 }
 
+/*
+ * Tell the coordinator how many transfers run now, when that changed and
+ * SC_LOAD_REPORT_MS passed since the last report (at once when it fell to
+ * 0, so an idle shard never shows as busy).
+ */
+static void report_load(struct shard *s)
+{
+	uint64_t now;
+
+	if (s->xp.active == s->load_sent)
+		return;
+	now = now_us();
+	if (s->xp.active && now - s->load_at < SC_LOAD_REPORT_MS * 1000ull)
+		return;
+	msg_load_encode(&s->pw.msg, (uint32_t)s->xp.active);
+	frame_queue(&s->out, MSG_LOAD, s->pw.msg.data, s->pw.msg.len, NULL, 0);
+	s->load_sent = s->xp.active;
+	s->load_at = now;
+}
+
 /* epoll_wait's timeout: until libcurl's timer, a host's turn or a retry. */
 static int loop_timeout(struct shard *s)
 {
@@ -596,6 +618,7 @@ int shard_main(const struct shard_config *cfg, int in_fd, int out_fd,
 		int i, n;
 
 		schedule(&s);
+		report_load(&s);
 		flush_output(&s);
 		/* done: nothing held, nothing handed to a peer unanswered, every
 		 * result written (a peer's works still coming in are its to take

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e2e-opts.sh BUILD - the request options against the test server: Referer,
-# rel=nofollow, --proxy / --no-proxy, cookies.  The server's log gives each
-# request's Host (field 2), target (4), status (5) and Referer (6, - for none).
+# rel=nofollow, --proxy / --no-proxy, cookies; and the progress line.  The
+# server's log gives each request's Host (field 2), target (4), status (5)
+# and Referer (6, - for none).
 # Prints "e2e-opts: N passed, N failed"; exits 1 if anything failed.
 set -u
 BUILD=${1:-build}
@@ -94,6 +95,21 @@ check "--cookie-jar: the file's cookie is sent" has '$4 == "/need-jar.html" && $
 check "--cookie-jar: and the host's own (it implies --cookies)" \
 	has '$4 == "/need-session.html" && $5 == 200'
 check "--cookie-jar: every page 2xx: exit 0" test "$CRAWL_RC" = 0
+
+# The progress line's "in flight" counts transfers, not the URLs handed to
+# the shards: one host at --per-host 4 behind 200 ms, -c 40 (the shards
+# hold up to 40 URLs); the line shows only on a terminal, so script(1)
+# gives the crawl one.
+LOG="$WORK/tty-srv.log"
+start_server "$BUILD" "$LOG" --hosts 1 --pages 60 --latency-ms 200
+P=$SRV_PORT
+timeout 60 script -qfec "$SC -j 2 -c 40 --per-host 4 -o '$WORK/tty' \
+	--resolve h0.test:$P:127.0.0.1 http://h0.test:$P/" /dev/null >"$WORK/tty.out" 2>&1
+stop_server
+tr '\r' '\n' <"$WORK/tty.out" | sed -n 's/.* \([0-9][0-9]*\) in flight .*/\1/p' >"$WORK/inflight"
+check "progress: the line was shown" test -s "$WORK/inflight"
+check "progress: 'in flight' is transfers: 1 to 4 while the host was busy" \
+	awk '$1 > 4 { exit 1 } $1 >= 1 { n++ } END { exit n ? 0 : 1 }' "$WORK/inflight"
 
 echo "e2e-opts: $pass passed, $fail failed"
 rm -rf "$WORK"
