@@ -92,6 +92,12 @@ void config_release(struct crawl_config *cfg)
 		free(cfg->accept[i]);
 	for (i = 0; i < cfg->nreject; i++)
 		free(cfg->reject[i]);
+	for (i = 0; i < cfg->naccept_types; i++)
+		free(cfg->accept_types[i]);
+	for (i = 0; i < cfg->nreject_types; i++)
+		free(cfg->reject_types[i]);
+	free(cfg->accept_types);
+	free(cfg->reject_types);
 	free(cfg->accept);
 	free(cfg->reject);
 	free(cfg->proxy);

@@ -32,6 +32,10 @@ struct crawl_config {
 	int naccept;
 	char **reject;          /* --reject suffixes, lowercase */
 	int nreject;
+	char **accept_types;    /* --accept-type media types (common/mimetype.h) */
+	int naccept_types;
+	char **reject_types;    /* --reject-type */
+	int nreject_types;
 	char *urls_file;        /* NULL, a path, or "-" */
 	char **seeds;
 	int nseeds;

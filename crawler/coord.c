@@ -545,6 +545,10 @@ static void shard_settings(struct coord *c)
 	s->warc_level = cfg->warc_level;
 	s->insecure = cfg->insecure;
 	s->obey_rel_nofollow = cfg->obey_rel_nofollow;
+	s->accept_types = cfg->accept_types;
+	s->naccept_types = cfg->naccept_types;
+	s->reject_types = cfg->reject_types;
+	s->nreject_types = cfg->nreject_types;
 	s->proxy = cfg->proxy;
 	s->no_proxy = cfg->no_proxy;
 	s->cookies = cfg->cookies;

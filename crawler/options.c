@@ -27,7 +27,7 @@ enum {
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
 	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY, OPT_COOKIES,
-	OPT_COOKIE_JAR,
+	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +42,8 @@ static const struct option long_opts[] = {
 	{ "deny",            required_argument, NULL, OPT_DENY },
 	{ "accept",          required_argument, NULL, OPT_ACCEPT },
 	{ "reject",          required_argument, NULL, OPT_REJECT },
+	{ "accept-type",     required_argument, NULL, OPT_ACCEPT_TYPE },
+	{ "reject-type",     required_argument, NULL, OPT_REJECT_TYPE },
 	{ "urls",            required_argument, NULL, OPT_URLS },
 	{ "user-agent",      required_argument, NULL, OPT_UA },
 	{ "header",          required_argument, NULL, OPT_HEADER },
@@ -187,6 +189,14 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 		case OPT_REJECT:
 			mark("reject");
 			opt_suffixes("--reject", optarg, &cfg->reject, &cfg->nreject);
+			break;
+		case OPT_ACCEPT_TYPE:
+			mark("accept-type");
+			opt_types("--accept-type", optarg, &cfg->accept_types, &cfg->naccept_types);
+			break;
+		case OPT_REJECT_TYPE:
+			mark("reject-type");
+			opt_types("--reject-type", optarg, &cfg->reject_types, &cfg->nreject_types);
 			break;
 		case OPT_URLS:
 			mark("urls");

@@ -41,6 +41,7 @@ long opt_long(const char *opt, const char *s, long min, long max);
 double opt_rate(const char *opt, const char *s);
 uint64_t opt_size(const char *opt, const char *s, uint64_t min);
 void opt_suffixes(const char *opt, const char *arg, char ***list, int *n);
+void opt_types(const char *opt, const char *arg, char ***list, int *n);
 void opt_check_header(const char *h);
 void opt_check_resolve(const char *r);
 void opt_push(char ***list, int *n, char *item);

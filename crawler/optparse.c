@@ -5,6 +5,7 @@
  */
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/mimetype.h"
 #include "crawler/options.h"
 
 #include <ctype.h>
@@ -147,4 +148,30 @@ void opt_check_resolve(const char *r)
 	b = end;
 	if (end == a + 1 || *b != ':' || port < 1 || port > 65535 || !b[1])
 		usage_die("--resolve: expected HOST:PORT:ADDRESS, got '%s'", r);
+}
+
+/*
+ * --accept-type / --reject-type LIST: comma-separated media types
+ * (type/subtype or type/ and a star), kept lowercase (they match in any case).
+ */
+void opt_types(const char *opt, const char *arg, char ***list, int *n)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+		char *item = xstrndup(p, len);
+
+		for (i = 0; i < len; i++)
+			item[i] = (char)tolower((unsigned char)item[i]);
+		if (mimetype_check(item))
+			usage_die("%s: expected media types such as text/html or image/* "
+				  "between commas, got '%s'", opt, arg);
+		if (*n >= CONFIG_SUFFIXES_MAX)
+			usage_die("%s: at most %d types", opt, CONFIG_SUFFIXES_MAX);
+		opt_push(list, n, item);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
 }

@@ -83,6 +83,8 @@ static const struct st_field fields[] = {
 	L("resolve", resolve, nresolve),
 	J("accept", accept, naccept),
 	J("reject", reject, nreject),
+	J("accept-type", accept_types, naccept_types),
+	J("reject-type", reject_types, nreject_types),
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

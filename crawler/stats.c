@@ -62,7 +62,8 @@ enum stats_outcome stats_outcome_of(uint32_t status, const char *error)
 		return STATS_4XX;
 	if (status >= 500 && status < 600)
 		return STATS_5XX;
-	if (error && strncmp(error, "robots: disallowed", 18) == 0)
+	if (error && (strncmp(error, "robots: disallowed", 18) == 0 ||
+		      strncmp(error, "type: excluded", 14) == 0))
 		return STATS_EXCLUDED;
 	if (error && *error)
 		return STATS_FAILED;
@@ -276,7 +277,7 @@ void stats_summary(const struct crawl_stats *st, int shards, const char *dir,
 		snprintf(run, sizeof(run), "; this run %llu pages",
 			 (unsigned long long)now_done);
 	fprintf(stderr, "shardcrawl: %llu pages (%llu 2xx, %llu 3xx, %llu 4xx, %llu 5xx, "
-		"%llu excluded by robots.txt, %llu failed), %s%s in %.2f s, %.1f pages/s, "
+		"%llu excluded, %llu failed), %s%s in %.2f s, %.1f pages/s, "
 		"%d shards -> %s\n",
 		(unsigned long long)c->pages,
 		(unsigned long long)c->outcome[STATS_2XX],

@@ -46,6 +46,9 @@ const char options_usage[] =
 "                           html,.pdf; add / for directories); repeatable\n"
 "      --reject LIST        never follow links whose path ends with one of\n"
 "                           these suffixes (as wget -R: jpg,png,.pdf)\n"
+"      --accept-type LIST   keep and follow only 2xx responses of these\n"
+"                           media types (text/html,image/*); repeatable\n"
+"      --reject-type LIST   never keep or follow 2xx responses of these types\n"
 "      --urls FILE          read seed URLs from FILE, one a line; - is stdin\n"
 "      --max-url-length N   refuse links longer than N bytes (default 2048;\n"
 "                           0: no limit)\n"
@@ -99,7 +102,7 @@ const char options_usage[] =
 "\n"
 "Sizes take a k, M or G suffix (powers of 1024).\n"
 "\n"
-"Exit status: 0 every page a 2xx or 3xx (or excluded by robots.txt); 8 the\n"
+"Exit status: 0 every page a 2xx or 3xx (or excluded); 8 the\n"
 "crawl ended, but some pages were 4xx, 5xx or failed; 1 it had to stop\n"
 "(write error, shards dying);\n"
 "2 bad usage; 130 a second Ctrl-C.\n";

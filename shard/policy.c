@@ -88,7 +88,8 @@ void policy_page(struct policy *p, const struct xfer *x, CURLcode rc,
 	struct job *j = x->job;
 	struct host *h = x->host;
 	char why[CURL_ERROR_SIZE + 96];
-	int ok = rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x->truncated);
+	int ok = rc == CURLE_OK ||
+		 (rc == CURLE_WRITE_ERROR && (x->truncated || x->type_rejected));
 
 	o->why = NULL;
 	o->text[0] = '\0';

@@ -238,11 +238,17 @@ static void page_done(struct shard *s, struct xfer *x, CURLcode rc)
 	struct host *h = x->host;
 	struct policy_outcome o;
 	struct page_in in;
+	char why[256];
 	int k;
 
 	policy_page(&s->pol, x, rc, now_us(), &o);
 	switch (o.verdict) {
 	case POLICY_RESULT:
+		/* a type left out: not stored, not followed; its status stays */
+		if (xfer_type_rejected(x, why, sizeof(why))) {
+			job_fail(s, j, (uint32_t)o.status, why);
+			break;
+		}
 		k = peers_pick(&s->peers, x->req.len + x->hdr.len + x->body.len, now_us());
 		if (k >= 0 && peers_hand(&s->peers, k, x, o.status, o.why, &s->pw,
 					 &s->out) == 0)

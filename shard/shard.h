@@ -36,6 +36,10 @@ struct shard_config {
 	int warc_level;         /* gzip level of WARC records */
 	int insecure;           /* accept any TLS certificate */
 	int obey_rel_nofollow;  /* skip rel=nofollow links (common/links.h) */
+	char **accept_types;    /* 2xx media types kept (common/mimetype.h) */
+	int naccept_types;
+	char **reject_types;    /* 2xx media types never kept */
+	int nreject_types;
 	const char *proxy;      /* CURLOPT_PROXY; NULL: the environment's */
 	const char *no_proxy;   /* CURLOPT_NOPROXY; NULL: the environment's */
 	int cookies;            /* keep the cookies hosts set, send them back */

@@ -3,6 +3,7 @@
 #include "common/err.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/mimetype.h"
 #include "shard/page.h"
 #include "shard/sched.h"
 #include "shard/shard.h"
@@ -16,10 +17,35 @@
 
 /* ---- libcurl callbacks ---- */
 
+/* A 2xx page response the media type filters leave out. */
+static int type_left_out(struct xfer *x)
+{
+	const struct shard_config *c = x->cfg;
+	long status = 0;
+	char *ctype = NULL;
+
+	if (!x->type_checked) {
+		x->type_checked = 1;
+		if (x->job && (c->naccept_types || c->nreject_types) &&
+		    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+		    status >= 200 && status < 300) {
+			curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
+			x->type_rejected = !mimetype_allowed(c->accept_types, c->naccept_types,
+							     c->reject_types, c->nreject_types,
+							     ctype);
+		}
+	}
+	return x->type_rejected;
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
-	size_t len = size * n, kept = buf_append_upto(&x->body, p, len);
+	size_t len = size * n, kept;
+
+	if (!x->type_checked && type_left_out(x))
+		return 0;       /* abort: it would not be kept */
+	kept = buf_append_upto(&x->body, p, len);
 
 	if (kept < len) {
 		x->truncated = 1;
@@ -191,6 +217,9 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	x->body.cap = page ? (size_t)p->cfg->max_size : SC_ROBOTS_MAX;
 	x->truncated = 0;
 	x->hdr_overflow = 0;
+	x->type_checked = 0;
+	x->type_rejected = 0;
+	x->cfg = p->cfg;
 	x->errbuf[0] = '\0';
 	x->evictions = &p->evictions;
 	clock_gettime(CLOCK_REALTIME, &x->start);
@@ -316,4 +345,15 @@ void xfer_capture(const struct xfer *x, long status, const char *error,
 	in->hdr_len = x->hdr.len;
 	in->body = x->body.data;
 	in->body_len = x->body.len;
+}
+
+int xfer_type_rejected(struct xfer *x, char *why, size_t n)
+{
+	char *ctype = NULL;
+
+	if (!type_left_out(x))
+		return 0;
+	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
+	snprintf(why, n, "type: excluded (%.200s)", ctype && *ctype ? ctype : "no Content-Type");
+	return 1;
 }

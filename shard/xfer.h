@@ -12,7 +12,9 @@
  * the body at --max-size for a page or SC_ROBOTS_MAX for robots.txt (past it
  * the transfer aborts with CURLE_WRITE_ERROR, truncated set: the bytes kept
  * are a valid truncated record).  Of a response with interim (1xx) answers
- * only the final one is kept.
+ * only the final one is kept.  A 2xx page response whose media type the
+ * crawl leaves out (xfer_type_rejected) aborts at its first body byte with
+ * type_rejected set: its body is never downloaded.
  *
  * This module knows nothing of hosts' politeness: the caller tells the
  * scheduler about starts and ends (sched_started / sched_finished).
@@ -43,6 +45,10 @@ struct xfer {
 	struct timespec start;  /* CLOCK_REALTIME: the WARC-Date */
 	int truncated;          /* body reached its cap */
 	int hdr_overflow;       /* headers reached SC_HEADERS_MAX */
+	int type_checked;       /* the media type filter saw the response */
+	int type_rejected;      /* a 2xx of a type --accept-type / --reject-type
+				 * leave out: aborted at its first body byte */
+	const struct shard_config *cfg;
 	uint64_t *evictions;    /* the pool's counter */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -63,6 +69,13 @@ struct xfer_pool {
 
 /* The pool borrows cfg and multi; both must outlive it. */
 void xfer_pool_init(struct xfer_pool *p, const struct shard_config *cfg, CURLM *multi);
+/*
+ * Whether a finished page transfer is a 2xx response of a media type that
+ * --accept-type / --reject-type leave out (aborted early or, with no body,
+ * not).  Writes the type into why (capped) when it is.
+ */
+int xfer_type_rejected(struct xfer *x, char *why, size_t n);
+
 /* Frees the idle handles; call it with no transfer active. */
 void xfer_pool_release(struct xfer_pool *p);
 

@@ -96,6 +96,38 @@ check "--cookie-jar: and the host's own (it implies --cookies)" \
 	has '$4 == "/need-session.html" && $5 == 200'
 check "--cookie-jar: every page 2xx: exit 0" test "$CRAWL_RC" = 0
 
+# --accept-type / --reject-type: a 2xx of a type left out is requested
+# (its headers say the type), never stored, never followed, "excluded"
+jsonl_has() { node -e '
+	const [file, url, pre] = process.argv.slice(1);
+	const l = require("fs").readFileSync(file, "utf8").trim().split("\n").map(JSON.parse)
+		.filter(p => p.url.endsWith(url));
+	process.exit(l.length === 1 && (l[0].error || "").startsWith(pre) ? 0 : 1);' "$@"; }
+warc_has() { zcat "$OUT"/*.warc.gz | grep -a -q "^WARC-Target-URI: .*$1"; }
+crawl reject-type --reject-type 'image/*,Text/Plain' http://h0.test:PORT/
+check "--reject-type: the image was requested" has '$4 == "/files/img.png"'
+check "--reject-type: pages.jsonl: the image and the text excluded, by type" sh -c \
+	"$(declare -f jsonl_has); jsonl_has '$OUT/pages.jsonl' /files/img.png 'type: excluded (image/png' &&
+	 jsonl_has '$OUT/pages.jsonl' /files/data.txt 'type: excluded (text/plain'"
+check "--reject-type: neither is in the WARC files" \
+	sh -c "! zcat '$OUT'/*.warc.gz | grep -a -q -e '^WARC-Target-URI: .*/files/img.png' -e '^WARC-Target-URI: .*/files/data.txt'"
+check "--reject-type: the HTML pages are" warc_has /p/0.html
+check "--reject-type: stats.json counts them as excluded" node -e '
+	const s = require(process.argv[1]); process.exit(s.outcome.excluded === 2 ? 0 : 1);' \
+	"$OUT/stats.json"
+crawl reject-html --reject-type text/html http://h0.test:PORT/
+check "--reject-type text/html: the seed's links are not followed" \
+	hasnt '$4 != "/" && $4 != "/robots.txt"'
+check "--reject-type text/html: the seed is excluded, not failed: exit 0" test "$CRAWL_RC" = 0
+crawl accept-type --accept-type text/html http://h0.test:PORT/
+check "--accept-type text/html: the image excluded, the pages kept" sh -c \
+	"$(declare -f jsonl_has); jsonl_has '$OUT/pages.jsonl' /files/img.png 'type: excluded (image/png' &&
+	 ! jsonl_has '$OUT/pages.jsonl' /p/0.html 'type:'"
+check "--accept-type: a 404 page is kept whatever its type" \
+	sh -c "zcat '$OUT'/*.warc.gz | grep -a -q '^WARC-Target-URI: .*/missing.html'"
+check "--accept-type: a bad type is a usage error" \
+	sh -c "'$SC' --accept-type 'text' http://h0.test/ 2>&1 >/dev/null | grep -q 'expected media types'; [ \$? = 0 ]"
+
 # The progress line's "in flight" counts transfers, not the URLs handed to
 # the shards: one host at --per-host 4 behind 200 ms, -c 40 (the shards
 # hold up to 40 URLs); the line shows only on a terminal, so script(1)

@@ -225,14 +225,14 @@ timeout 60 "$SC" -o "$WORK/clean" $CLEAN 2>"$WORK/clean.err"
 rc=$?
 check "a site whose pages are all 200: exit 0" test $rc = 0
 check "all 200: the summary line counts them by class" \
-	grep -q '^shardcrawl: 8 pages (8 2xx, 0 3xx, 0 4xx, 0 5xx, 0 excluded by robots.txt, 0 failed), ' "$WORK/clean.err"
+	grep -q '^shardcrawl: 8 pages (8 2xx, 0 3xx, 0 4xx, 0 5xx, 0 excluded, 0 failed), ' "$WORK/clean.err"
 # shellcheck disable=SC2086
 timeout 60 "$SC" -o "$WORK/one404" $CLEAN "http://robots-allow.test:$SRV_PORT/nothing.html" \
 	2>"$WORK/one404.err"
 rc=$?
 check "the same site with one 404: exit 8" test $rc = 8
 check "one 404: the summary line says 1 4xx" \
-	grep -q '^shardcrawl: 9 pages (8 2xx, 0 3xx, 1 4xx, 0 5xx, 0 excluded by robots.txt, 0 failed), ' "$WORK/one404.err"
+	grep -q '^shardcrawl: 9 pages (8 2xx, 0 3xx, 1 4xx, 0 5xx, 0 excluded, 0 failed), ' "$WORK/one404.err"
 check "one 404: stats.json says so too (ok 8, outcome 4xx 1, failed 0)" node -e '
 	const s = require(process.argv[1]);
 	if (s.pages !== 9 || s.ok !== 8 || s.failed !== 0 || s.outcome["4xx"] !== 1 || s.outcome["2xx"] !== 8)

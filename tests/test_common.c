@@ -1,12 +1,13 @@
 /*
  * test_common.c - the small shared pieces: HTTP helpers (headers, chunked,
  * content decoding with its cap, Retry-After), JSON escaping, the seen set,
- * capped buffers.
+ * capped buffers, media type patterns.
  */
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/http.h"
 #include "common/json.h"
+#include "common/mimetype.h"
 #include "common/seen.h"
 
 #include "tests/check.h"
@@ -235,6 +236,44 @@ static void test_buf(void)
 	buf_release(&b);
 }
 
+static void test_mimetype(void)
+{
+	static const char *const good[] = { "text/html", "image/*", "application/vnd.x+json",
+					     "text/x-c++" };
+	static const char *const bad[] = { "", "text", "text/", "/html", "*/*", "Text/html",
+					   "text/ht*", "image/**", "text/html;q=1",
+					   "text /html", "text/html/x" };
+	char *pats[] = { (char *)"text/html", (char *)"image/*" };
+	char *rej[] = { (char *)"image/svg+xml" };
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		CHECK_INT(mimetype_check(good[i]), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_INT(mimetype_check(bad[i]), -1);
+	CHECK_INT(mimetype_match(pats, 2, "text/html"), 1);
+	CHECK_INT(mimetype_match(pats, 2, " Text/HTML; charset=utf-8"), 1);
+	CHECK_INT(mimetype_match(pats, 2, "text/htmlx"), 0);
+	CHECK_INT(mimetype_match(pats, 2, "text/htm"), 0);
+	CHECK_INT(mimetype_match(pats, 2, "image/png"), 1);
+	CHECK_INT(mimetype_match(pats, 2, "image/"), 1);
+	CHECK_INT(mimetype_match(pats, 2, "imagex/png"), 0);
+	CHECK_INT(mimetype_match(pats, 2, "text/css"), 0);
+	CHECK_INT(mimetype_match(pats, 2, NULL), 0);
+	CHECK_INT(mimetype_match(rej, 1, "IMAGE/SVG+XML;x=1"), 1);
+	/* no Content-Type: application/octet-stream */
+	{
+		char *oct[] = { (char *)"application/*" };
+		CHECK_INT(mimetype_match(oct, 1, ""), 1);
+		CHECK_INT(mimetype_match(oct, 1, " ; charset=x"), 1);
+	}
+	CHECK_INT(mimetype_allowed(pats, 2, rej, 1, "image/svg+xml"), 0);
+	CHECK_INT(mimetype_allowed(pats, 2, rej, 1, "image/gif"), 1);
+	CHECK_INT(mimetype_allowed(pats, 2, NULL, 0, "text/css"), 0);
+	CHECK_INT(mimetype_allowed(NULL, 0, rej, 1, "text/css"), 1);
+	CHECK_INT(mimetype_allowed(NULL, 0, NULL, 0, "text/css"), 1);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -245,5 +284,6 @@ int main(int argc, char **argv)
 	test_json();
 	test_seen();
 	test_buf();
+	test_mimetype();
 	return check_report(argv[0]);
 }
