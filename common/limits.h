@@ -20,6 +20,8 @@
 #define SC_DEFAULT_MAX_SIZE   (32ull << 20) /* body bytes kept (--max-size) */
 #define SC_PARSE_MAX          (16u << 20)   /* decoded HTML bytes given to the parser */
 #define SC_LINKS_MAX          20000         /* links kept from one page */
+#define SC_SITEMAP_URLS_MAX   50000         /* URLs kept from one sitemap (sitemaps.org) */
+#define SC_SITEMAP_BYTES_MAX  52428800u     /* uncompressed bytes of one sitemap (50 MB) */
 #define SC_DEFAULT_TIMEOUT    60            /* seconds, whole transfer (--timeout) */
 #define SC_DEFAULT_CONNECT_TIMEOUT 15       /* seconds (--connect-timeout) */
 #define SC_DNS_CACHE_S        0             /* libcurl DNS cache lifetime (shard/xfer.c) */

@@ -63,8 +63,10 @@ static size_t links_bytes_cap(size_t max)
 
 void links_init(struct links *l, size_t max)
 {
-	if (max == 0 || max > SC_LINKS_MAX)
+	if (max == 0)
 		max = SC_LINKS_MAX;
+	if (max > SC_SITEMAP_URLS_MAX)
+		max = SC_SITEMAP_URLS_MAX;
 	l->max = max;
 	buf_init(&l->urls, links_bytes_cap(max));
 	buf_init(&l->markup, SC_PARSE_MAX + 16);
@@ -170,12 +172,34 @@ static void links_grow(struct links *l)
 	free(old);
 }
 
-static void links_add(struct links_parse *p, const char *ref)
+int links_keep(struct links *l, const char *u)
 {
-	struct links *l = p->l;
 	struct links_slot *sl;
 	size_t off, n;
 	uint32_t hash;
+
+	links_grow(l);
+	hash = links_hash(u);
+	sl = links_find(l, u, hash);
+	if (sl->gen == l->gen)
+		return 0;       /* seen */
+	n = strlen(u) + 1;
+	off = l->urls.len;
+	if (l->count >= l->max || buf_append(&l->urls, u, n)) {
+		l->dropped++;
+		l->truncated = 1;
+		return 0;
+	}
+	sl->off = (uint32_t)off;
+	sl->hash = hash;
+	sl->gen = l->gen;
+	l->count++;
+	return 1;
+}
+
+static void links_add(struct links_parse *p, const char *ref)
+{
+	struct links *l = p->l;
 	char *u;
 
 	if (!ref || l->nofollow)
@@ -184,23 +208,7 @@ static void links_add(struct links_parse *p, const char *ref)
 		return;
 	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u))
 		return;
-	links_grow(l);
-	hash = links_hash(u);
-	sl = links_find(l, u, hash);
-	if (sl->gen == l->gen)
-		goto out;       /* seen */
-	n = strlen(u) + 1;
-	off = l->urls.len;
-	if (l->count >= l->max || buf_append(&l->urls, u, n)) {
-		l->dropped++;
-		l->truncated = 1;
-		goto out;
-	}
-	sl->off = (uint32_t)off;
-	sl->hash = hash;
-	sl->gen = l->gen;
-	l->count++;
-out:
+	links_keep(l, u);
 	free(u);
 }
 

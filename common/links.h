@@ -52,7 +52,8 @@ struct links {
 };
 
 /*
- * max: most links kept (0, or more than SC_LINKS_MAX, means SC_LINKS_MAX).
+ * max: most links kept (0 means SC_LINKS_MAX, the cap of one page; at most
+ * SC_SITEMAP_URLS_MAX, the cap of one sitemap file).
  * urls is capped at the smaller of max * (SC_URL_MAX + 1) and SC_PARSE_MAX
  * bytes; a link that does not fit is dropped like one past max.
  * dropped counts each link past the cap that does not repeat a kept one
@@ -79,6 +80,13 @@ void links_release(struct links *l);
  */
 int links_extract(struct links *l, const char *html, size_t len,
 		  const char *page_url, unsigned flags);
+
+/*
+ * Keep one URL, already in normal form, unless l holds it already or is at
+ * its caps (then counted as dropped).  1 when kept.  For lists that do not
+ * come from links_extract() (common/sitemap.h).
+ */
+int links_keep(struct links *l, const char *url);
 
 /* Iterate: for (const char *u = links_first(l); u; u = links_next(l, u)) */
 const char *links_first(const struct links *l);

@@ -31,6 +31,7 @@
 #include "crawler/rss.h"
 #include "crawler/scope.h"
 #include "crawler/settings.h"
+#include "crawler/shardcfg.h"
 #include "crawler/share.h"
 #include "crawler/source.h"
 #include "crawler/stats.h"
@@ -524,52 +525,6 @@ static void run_loop(struct coord *c)
 	free(who);
 }
 
-/* What every shard is told at start; shares of -c and --rate follow. */
-static void shard_settings(struct coord *c)
-{
-	const struct crawl_config *cfg = c->cfg;
-	struct shard_config *s = &c->scfg;
-
-	memset(s, 0, sizeof(*s));
-	s->nshards = cfg->shards;
-	s->concurrency = (cfg->concurrency + cfg->shards - 1) / cfg->shards;
-	s->per_host = cfg->per_host;
-	s->timeout_s = cfg->timeout;
-	s->connect_timeout_s = cfg->connect_timeout;
-	s->max_size = cfg->max_size;
-	s->user_agent = cfg->user_agent;
-	s->headers = cfg->headers;
-	s->nheaders = cfg->nheaders;
-	s->resolve = cfg->resolve;
-	s->nresolve = cfg->nresolve;
-	s->warc_level = cfg->warc_level;
-	s->insecure = cfg->insecure;
-	s->obey_rel_nofollow = cfg->obey_rel_nofollow;
-	s->accept_types = cfg->accept_types;
-	s->naccept_types = cfg->naccept_types;
-	s->reject_types = cfg->reject_types;
-	s->nreject_types = cfg->nreject_types;
-	s->proxy = cfg->proxy;
-	s->no_proxy = cfg->no_proxy;
-	s->cookies = cfg->cookies;
-	s->cookie_jar = cfg->cookie_jar;
-	s->log_level = log_level;
-	s->robots = cfg->robots;
-	robots_token(cfg->user_agent, c->robots_token, sizeof(c->robots_token));
-	s->robots_token = c->robots_token;
-	s->max_crawl_delay_ms = cfg->max_crawl_delay * 1000;
-	s->delay_ms = cfg->delay_ms;
-	s->host_rate = cfg->host_rate;
-	/* until the first share: an equal part of --rate */
-	s->rate = cfg->rate / cfg->shards;
-	s->low_speed = cfg->low_speed;
-	s->low_speed_time = cfg->low_speed_time;
-	s->retries = cfg->retries;
-	s->retry_wait_ms = cfg->retry_wait_ms;
-	s->max_retry_after_s = cfg->max_retry_after;
-	s->host_fail_limit = cfg->host_fail_limit;
-}
-
 static struct frontier *frontier_open(const struct crawl_config *cfg)
 {
 	struct frontier_local_opts o;
@@ -653,7 +608,7 @@ static int crawl(struct coord *c)
 	c->fr = frontier_open(cfg);
 	if (!c->fr)
 		return COORD_EXIT_STOPPED;
-	shard_settings(c);
+	shard_config_fill(&c->scfg, cfg, c->robots_token, sizeof(c->robots_token));
 	procs_init(&c->pr, cfg->shards, &c->scfg, c->fr,
 		   (size_t)cfg->max_size * 2 + (2u << 20), cfg->verbose);
 	if (procs_start(&c->pr))

@@ -334,15 +334,16 @@ static void test_cap(void)
 	CHECK_INT(l.dropped, 1);
 	CHECK_INT(l.truncated, 1);
 
-	/* 0 and too large mean SC_LINKS_MAX. */
+	/* 0 means SC_LINKS_MAX; past SC_SITEMAP_URLS_MAX means that */
 	links_release(&l);
 	links_init(&l, 0);
 	CHECK_INT(l.max, SC_LINKS_MAX);
-	links_release(&l);
-	links_init(&l, SC_LINKS_MAX + 1);
 	extract(&l, b.data, b.len);
 	CHECK_INT(l.count, SC_LINKS_MAX);
 	CHECK_INT(l.dropped, 30000 - SC_LINKS_MAX);
+	links_release(&l);
+	links_init(&l, SC_SITEMAP_URLS_MAX + 1);
+	CHECK_INT(l.max, SC_SITEMAP_URLS_MAX);
 	links_release(&l);
 	buf_release(&b);
 }
