@@ -114,7 +114,7 @@ clean:
 # make programs also builds $(BUILD)/fuzz-replay-<target>, the same targets
 # with the normal compiler and tests/fuzz/replay.c for a main, which
 # tests/run.sh runs over data/fuzz/<target>/: no clang needed for that.
-FUZZ_TARGETS := url links frame robots retry
+FUZZ_TARGETS := url links frame robots retry sitemap
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang

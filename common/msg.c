@@ -157,10 +157,21 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	return 0;
 }
 
+/* A link block must be exactly n NUL-terminated strings, n at most max. */
+static int link_block_ok(const char *s, size_t len, uint32_t n, uint32_t max)
+{
+	size_t i, count = 0;
+
+	if (len && s[len - 1] != '\0')
+		return SC_EPROTO;
+	for (i = 0; i < len; i++)
+		count += s[i] == '\0';
+	return count == n && n <= max ? 0 : SC_EPROTO;
+}
+
 int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 {
 	struct cursor c;
-	size_t i, count = 0;
 
 	memset(r, 0, sizeof(*r));
 	cursor_init(&c, p, n);
@@ -182,14 +193,31 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
 	if (c.err || c.left || r->status > 999)
 		return SC_EPROTO;
-	/* the link block must be exactly nlinks NUL-terminated strings */
-	if (r->links_len && r->links[r->links_len - 1] != '\0')
-		return SC_EPROTO;
-	for (i = 0; i < r->links_len; i++)
-		count += r->links[i] == '\0';
-	if (count != r->nlinks || r->nlinks > SC_LINKS_MAX)
-		return SC_EPROTO;
+	/* a page's links are capped at SC_LINKS_MAX, a sitemap's entries higher */
+	return link_block_ok(r->links, r->links_len, r->nlinks, SC_SITEMAP_URLS_MAX);
+}
+
+int msg_found_encode(struct buf *b, const struct msg_found *m)
+{
+	buf_reset(b);
+	if (put_cstr(b, m->from) || buf_put_u32(b, m->nurls) ||
+	    buf_put_str(b, m->urls, m->urls_len))
+		return SC_ETOOBIG;
 	return 0;
+}
+
+int msg_found_decode(const void *p, size_t n, struct msg_found *m)
+{
+	struct cursor c;
+
+	memset(m, 0, sizeof(*m));
+	cursor_init(&c, p, n);
+	m->from = get_cstr(&c, MSG_STR_MAX);
+	m->nurls = cursor_u32(&c);
+	m->urls = cursor_str(&c, &m->urls_len, SC_FRAME_BODY_MAX);
+	if (c.err || c.left)
+		return SC_EPROTO;
+	return link_block_ok(m->urls, m->urls_len, m->nurls, SC_LINKS_MAX);
 }
 
 int msg_work_encode(struct buf *b, const struct msg_work *w)

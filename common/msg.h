@@ -7,6 +7,7 @@
  *   coordinator -> shard   MSG_SHARE   the shard's share of --rate and -c changed
  *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
  *   shard -> coordinator   MSG_LOAD    how many transfers it has running now
+ *   shard -> coordinator   MSG_FOUND   sitemaps a robots.txt named (--sitemaps)
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
  *   shard -> shard         MSG_WORK    a finished page transfer handed to a
@@ -39,11 +40,13 @@ enum msg_type {
 	MSG_SHARE  = 4,
 	MSG_WORK   = 5,
 	MSG_LOAD   = 6,
-	MSG_TYPE_MAX = 6,
+	MSG_FOUND  = 7,
+	MSG_TYPE_MAX = 7,
 };
 
 /* msg_url.flags */
 #define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached) */
+#define MSG_URL_SITEMAP  0x02   /* a sitemap: its entries are the links */
 
 struct msg_url {
 	uint64_t id;            /* the coordinator's handle; returned in the result */
@@ -59,6 +62,7 @@ struct msg_url {
 #define MSG_RES_TRUNCATED  0x01 /* body cut at --max-size */
 #define MSG_RES_LINKS_CUT  0x02 /* more links than the per-page cap */
 #define MSG_RES_NOFOLLOW   0x04 /* meta robots nofollow */
+#define MSG_RES_SITEMAPS   0x08 /* a sitemap index: the links are sitemaps */
 
 struct msg_result {
 	uint64_t id;
@@ -74,7 +78,8 @@ struct msg_result {
 	const char *location;   /* normalized redirect target, "" when none */
 	uint32_t warc_req_len;  /* blob = request member, then response member */
 	uint32_t warc_resp_len;
-	uint32_t nlinks;
+	uint32_t nlinks;        /* at most SC_LINKS_MAX, SC_SITEMAP_URLS_MAX
+				 * for a sitemap */
 	const char *links;      /* nlinks NUL-terminated URLs back to back */
 	size_t links_len;
 	uint32_t links_dropped;
@@ -126,6 +131,20 @@ int msg_share_decode(const void *p, size_t n, struct msg_share *m);
 #define SC_LOAD_REPORT_MS 250
 int msg_load_encode(struct buf *b, uint32_t transfers);
 int msg_load_decode(const void *p, size_t n, uint32_t *transfers);
+
+/*
+ * FOUND: URLs a shard found outside a page, for the coordinator to admit:
+ * the Sitemap lines of a robots.txt (from: its URL).  The same link block
+ * as a result's, at most SC_LINKS_MAX URLs.
+ */
+struct msg_found {
+	const char *from;
+	uint32_t nurls;
+	const char *urls;       /* nurls NUL-terminated URLs back to back */
+	size_t urls_len;
+};
+int msg_found_encode(struct buf *b, const struct msg_found *m);
+int msg_found_decode(const void *p, size_t n, struct msg_found *m);
 
 /*
  * WORK: everything the owner of a page captured, for a peer to build its

@@ -52,6 +52,8 @@ struct crawl_config {
 	int insecure;
 	int referer;            /* send Referer: 0 with --no-referer */
 	int obey_rel_nofollow;  /* skip rel=nofollow links */
+	int sitemaps;           /* --sitemaps: read robots.txt Sitemap lines and
+				 * each seed host's /sitemap.xml */
 	char *proxy;            /* --proxy URL, NULL: libcurl's environment */
 	char *no_proxy;         /* --no-proxy LIST, NULL: libcurl's environment */
 	int cookies;            /* libcurl's cookie engine in each shard */

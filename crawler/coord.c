@@ -112,8 +112,10 @@ static void journal_admitted(struct coord *c, const char *url, uint32_t depth,
 /*
  * Offer a normalized URL to the crawl: it is queued if it passes the page
  * limit, depth, scope, filters and trap guards and was never seen.  Seeds
- * skip scope, filters and guards (they define the scope).  Returns 1 if
- * queued.
+ * skip scope, filters and guards (they define the scope), and so do
+ * sitemaps, which come only from a crawled host's robots.txt, a seed
+ * host or a sitemap index of those (their entries get the checks).
+ * Returns 1 if queued.
  */
 static int admit(struct coord *c, const char *url, uint32_t depth,
 		 uint32_t redirects, struct rstr *referrer, int seed)
@@ -126,6 +128,8 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 		return 0;
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		return 0;
+	if (FENTRY_KIND(redirects) == FENTRY_SITEMAP)
+		seed = 1;
 	if (!seed && ((cfg->depth >= 0 && depth > (uint64_t)cfg->depth) ||
 		      !scope_in(&c->scope, url)))
 		return 0;
@@ -147,6 +151,23 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 	c->st.admitted++;
 	journal_admitted(c, url, depth, redirects, referrer);
 	return 1;
+}
+
+/* --sitemaps: a seed's host's /sitemap.xml, as a sitemap. */
+static void admit_seed_sitemap(struct coord *c, const char *seed)
+{
+	const char *p = strstr(seed, "://");
+	char url[SC_URL_MAX];
+	size_t n;
+
+	if (!c->cfg->sitemaps || !p)
+		return;
+	n = (size_t)(p + 3 - seed) + strcspn(p + 3, "/");
+	if (n + sizeof("/sitemap.xml") > sizeof(url))
+		return;
+	memcpy(url, seed, n);
+	memcpy(url + n, "/sitemap.xml", sizeof("/sitemap.xml"));
+	admit(c, url, 0, FENTRY_WORD(FENTRY_SITEMAP, 0), NULL, 0);
 }
 
 static void write_page(struct coord *c, const char *url, uint32_t depth,
@@ -221,6 +242,7 @@ static void refill(struct coord *c, uint64_t want)
 		}
 		scope_add(&c->scope, norm);
 		fc.queued += admit(c, norm, 0, 0, NULL, 1);
+		admit_seed_sitemap(c, norm);
 		free(norm);
 	}
 	urls_progress(c);
@@ -243,7 +265,11 @@ static void dispatch(struct coord *c, struct shard_proc *sp)
 		u.id = procs_slot_put(sp, e);
 		u.depth = e->depth;
 		u.flags = 0;
-		if (nolinks_all || (cfg->depth >= 0 && e->depth >= (uint64_t)cfg->depth))
+		if (FENTRY_KIND(e->redirects) == FENTRY_SITEMAP)
+			u.flags |= MSG_URL_SITEMAP;     /* its entries are at depth 1 */
+		else if (cfg->depth >= 0 && e->depth >= (uint64_t)cfg->depth)
+			u.flags |= MSG_URL_NOLINKS;
+		if (nolinks_all)
 			u.flags |= MSG_URL_NOLINKS;
 		u.url = e->url;
 		u.referrer = cfg->referer && e->referrer ? e->referrer->s : "";
@@ -268,11 +294,12 @@ static void take_links(struct coord *c, const struct fentry *e,
 {
 	struct rstr *ref = NULL;
 	const char *u = r->links, *end = r->links + r->links_len;
+	uint32_t kind = FENTRY_KIND(e->redirects), hops = FENTRY_HOPS(e->redirects);
 
 	if (r->location && *r->location) {
 		ref = rstr_new(e->url);
-		if (e->redirects + 1 <= (uint32_t)c->cfg->max_redirects) {
-			admit(c, r->location, e->depth, e->redirects + 1, ref, 0);
+		if (hops + 1 <= (uint32_t)c->cfg->max_redirects) {
+			admit(c, r->location, e->depth, FENTRY_WORD(kind, hops + 1), ref, 0);
 		} else if (scope_in(&c->scope, r->location) &&
 			   c->fr->ops->mark_seen(c->fr, r->location)) {
 			char why[64];
@@ -287,7 +314,14 @@ static void take_links(struct coord *c, const struct fentry *e,
 		ref = rstr_new(e->url);
 	while (u < end) {
 		size_t n = strlen(u);
-		admit(c, u, e->depth + 1, 0, ref, 0);
+
+		if (kind != FENTRY_SITEMAP)
+			admit(c, u, e->depth + 1, 0, ref, 0);
+		else if (!(r->flags & MSG_RES_SITEMAPS))
+			admit(c, u, 1, 0, ref, 0);      /* a sitemap's pages: one hop */
+		else if (e->depth == 0)                 /* an index's sitemaps; an index
+							 * in an index is not followed */
+			admit(c, u, 1, FENTRY_WORD(FENTRY_SITEMAP, 0), ref, 0);
 		u += n + 1;
 	}
 out:
@@ -297,7 +331,7 @@ out:
 static int on_result(struct coord *c, struct shard_proc *sp, const struct frame *f)
 {
 	struct msg_result r;
-	struct pages_where w = { NULL, 0, 0 };
+	struct pages_where w = { NULL, 0, 0, NULL };
 	struct fentry *e;
 	uint64_t off = 0;
 
@@ -315,6 +349,8 @@ static int on_result(struct coord *c, struct shard_proc *sp, const struct frame 
 		w.offset = off + r.warc_req_len;
 		w.length = r.warc_resp_len;
 	}
+	if (FENTRY_KIND(e->redirects) == FENTRY_SITEMAP)
+		w.kind = "sitemap";
 	if (!c->fatal)
 		write_page(c, e->url, e->depth, e->referrer, &r, &w);
 	if (r.links_dropped) {
@@ -327,6 +363,22 @@ static int on_result(struct coord *c, struct shard_proc *sp, const struct frame 
 	return 0;
 }
 
+/* The sitemaps a robots.txt named (--sitemaps): admitted as sitemaps. */
+static int on_found(struct coord *c, const struct frame *f)
+{
+	struct msg_found m;
+	struct rstr *ref;
+	const char *u;
+
+	if (msg_found_decode(f->body, f->body_len, &m))
+		return -1;
+	ref = m.from[0] ? rstr_new(m.from) : NULL;
+	for (u = m.urls; u < m.urls + m.urls_len; u += strlen(u) + 1)
+		admit(c, u, 0, FENTRY_WORD(FENTRY_SITEMAP, 0), ref, 0);
+	rstr_put(ref);
+	return 0;
+}
+
 static void on_readable(struct coord *c, struct shard_proc *sp)
 {
 	struct frame f;
@@ -336,6 +388,11 @@ static void on_readable(struct coord *c, struct shard_proc *sp)
 		if (f.type == MSG_RESULT) {
 			if (on_result(c, sp, &f)) {
 				procs_lost(&c->pr, sp, "sent a malformed result");
+				return;
+			}
+		} else if (f.type == MSG_FOUND) {
+			if (on_found(c, &f)) {
+				procs_lost(&c->pr, sp, "sent a malformed found message");
 				return;
 			}
 		} else if (f.type == MSG_LOAD) {
@@ -552,6 +609,7 @@ static void seed_all(struct coord *c)
 	for (i = 0; i < c->cfg->nseeds; i++) {
 		scope_add(&c->scope, c->cfg->seeds[i]);
 		admit(c, c->cfg->seeds[i], 0, 0, NULL, 1);
+		admit_seed_sitemap(c, c->cfg->seeds[i]);
 	}
 }
 

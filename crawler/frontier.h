@@ -62,6 +62,19 @@ struct fentry {
 	char url[];
 };
 
+/*
+ * An entry's redirects word also holds what kind of URL it is, in its top
+ * bits, so that the backends, the spill files and the journal carry the
+ * kind with no field of their own (a journal of an earlier version reads
+ * as kind 0, a page).  FENTRY_HOPS() is the redirect count.
+ */
+#define FENTRY_KIND_SHIFT 24
+#define FENTRY_HOPS(r)    ((r) & ((1u << FENTRY_KIND_SHIFT) - 1))
+#define FENTRY_KIND(r)    ((r) >> FENTRY_KIND_SHIFT)
+#define FENTRY_PAGE       0u
+#define FENTRY_SITEMAP    1u     /* --sitemaps: its entries are its links */
+#define FENTRY_WORD(kind, hops) (((uint32_t)(kind) << FENTRY_KIND_SHIFT) | (hops))
+
 /* A new entry, not queued anywhere (referrer gains a reference). */
 struct fentry *fentry_new(const char *url, uint32_t depth, uint32_t redirects,
 			  struct rstr *referrer);

@@ -27,7 +27,7 @@ enum {
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
 	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY, OPT_COOKIES,
-	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE,
+	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE, OPT_SITEMAPS,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "accept",          required_argument, NULL, OPT_ACCEPT },
 	{ "reject",          required_argument, NULL, OPT_REJECT },
 	{ "accept-type",     required_argument, NULL, OPT_ACCEPT_TYPE },
+	{ "sitemaps",        no_argument,       NULL, OPT_SITEMAPS },
 	{ "reject-type",     required_argument, NULL, OPT_REJECT_TYPE },
 	{ "urls",            required_argument, NULL, OPT_URLS },
 	{ "user-agent",      required_argument, NULL, OPT_UA },
@@ -189,6 +190,10 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 		case OPT_REJECT:
 			mark("reject");
 			opt_suffixes("--reject", optarg, &cfg->reject, &cfg->nreject);
+			break;
+		case OPT_SITEMAPS:
+			mark("sitemaps");
+			cfg->sitemaps = 1;
 			break;
 		case OPT_ACCEPT_TYPE:
 			mark("accept-type");

@@ -25,6 +25,10 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 	json_cstr(b, r->digest && *r->digest ? r->digest : NULL);
 	buf_printf(b, ",\"depth\":%u,\"referrer\":", depth);
 	json_cstr(b, referrer);
+	if (w && w->kind) {
+		buf_puts(b, ",\"kind\":");
+		json_cstr(b, w->kind);
+	}
 	buf_printf(b, ",\"fetch_ms\":%u,\"attempts\":%u", r->fetch_ms, r->attempts);
 	if (r->location && *r->location) {
 		buf_puts(b, ",\"location\":");

@@ -4,7 +4,8 @@
  *
  * One JSON object a line, in this key order:
  *   url, status, error (only on failure), content_type, bytes, digest,
- *   depth, referrer, fetch_ms, attempts, location (redirects only),
+ *   depth, referrer, kind (only when not a page: "sitemap"),
+ *   fetch_ms, attempts, location (redirects only),
  *   truncated (only when true), links_dropped (only when non-zero),
  *   warc_file, warc_offset, warc_length (null when no record)
  * warc_offset and warc_length locate the response record's gzip member.
@@ -24,6 +25,8 @@
 struct pages_where {
 	const char *warc_file;  /* NULL: no record */
 	uint64_t offset, length;
+	const char *kind;       /* what the URL was fetched as, when not a page
+				 * ("sitemap"); NULL for a page */
 };
 
 /* Build the line for url (with its newline) into b, reset first. */

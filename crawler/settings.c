@@ -61,6 +61,7 @@ static const struct st_field fields[] = {
 	B("referer", referer, "--no-referer", 0),
 	B("obey-rel-nofollow", obey_rel_nofollow, "--obey-rel-nofollow", 1),
 	B("cookies", cookies, "--cookies", 1),
+	B("sitemaps", sitemaps, "--sitemaps", 1),
 	S("cookie-jar", ST_STR, cookie_jar),
 	S("max-crawl-delay", ST_LONG, max_crawl_delay),
 	S("delay", ST_LONG, delay_ms),

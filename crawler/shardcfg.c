@@ -28,6 +28,7 @@ void shard_config_fill(struct shard_config *s, const struct crawl_config *cfg,
 	s->warc_level = cfg->warc_level;
 	s->insecure = cfg->insecure;
 	s->obey_rel_nofollow = cfg->obey_rel_nofollow;
+	s->sitemaps = cfg->sitemaps;
 	s->accept_types = cfg->accept_types;
 	s->naccept_types = cfg->naccept_types;
 	s->reject_types = cfg->reject_types;

@@ -50,6 +50,8 @@ const char options_usage[] =
 "                           media types (text/html,image/*); repeatable\n"
 "      --reject-type LIST   never keep or follow 2xx responses of these types\n"
 "      --urls FILE          read seed URLs from FILE, one a line; - is stdin\n"
+"      --sitemaps           also crawl what sitemaps list: those named in\n"
+"                           robots.txt and each seed host's /sitemap.xml\n"
 "      --max-url-length N   refuse links longer than N bytes (default 2048;\n"
 "                           0: no limit)\n"
 "      --max-repeats N      refuse links whose path repeats a segment more\n"

@@ -6,6 +6,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/msg.h"
+#include "common/sitemap.h"
 #include "common/url.h"
 
 #include <stdlib.h>
@@ -22,6 +23,9 @@ void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
 	buf_init(&w->msg, SC_FRAME_BODY_MAX);
 	buf_init(&w->payload, (size_t)max_size);
 	buf_init(&w->parse, SC_PARSE_MAX);
+	links_init(&w->smap, SC_SITEMAP_URLS_MAX);
+	buf_init(&w->smap_body, SC_SITEMAP_BYTES_MAX);
+	buf_init(&w->smap_gz, SC_SITEMAP_BYTES_MAX);
 }
 
 void page_worker_release(struct page_worker *w)
@@ -32,6 +36,9 @@ void page_worker_release(struct page_worker *w)
 	buf_release(&w->msg);
 	buf_release(&w->payload);
 	buf_release(&w->parse);
+	links_release(&w->smap);
+	buf_release(&w->smap_body);
+	buf_release(&w->smap_gz);
 }
 
 void page_send(struct page_worker *w, struct frame_writer *out,
@@ -89,6 +96,40 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 	r->nlinks = (uint32_t)w->links.count;
 	r->links = w->links.urls.data;
 	r->links_len = w->links.urls.len;
+}
+
+/* Read a sitemap response's entries into w->smap, as the result's links. */
+static void page_sitemap(struct page_worker *w, const struct page_in *in,
+			 const char *pay, size_t pay_len, struct msg_result *r)
+{
+	const char *enc = "";
+	size_t enc_len = 0;
+	enum sitemap_kind kind;
+	int complete;
+
+	if (!http_header(in->hdr, in->hdr_len, "Content-Encoding", &enc, &enc_len))
+		enc_len = 0;
+	buf_reset(&w->smap_body);
+	if (http_decode(enc, enc_len, pay, pay_len, &w->smap_body, &complete)) {
+		log_info("cannot decode '%.*s' body of sitemap '%s'", (int)enc_len, enc, in->url);
+		return;
+	}
+	if (sitemap_parse(&w->smap, &w->smap_gz, w->smap_body.data ? w->smap_body.data : "",
+			  w->smap_body.len, &kind)) {
+		log_info("'%s' is not a sitemap", in->url);
+		return;
+	}
+	if (kind == SITEMAP_INDEX)
+		r->flags |= MSG_RES_SITEMAPS;
+	if (w->smap.truncated) {
+		r->flags |= MSG_RES_LINKS_CUT;
+		r->links_dropped = (uint32_t)w->smap.dropped;
+		log_info("sitemap '%s': %zu URLs over the cap of %d dropped", in->url,
+			 w->smap.dropped, SC_SITEMAP_URLS_MAX);
+	}
+	r->nlinks = (uint32_t)w->smap.count;
+	r->links = w->smap.urls.data;
+	r->links_len = w->smap.urls.len;
 }
 
 void page_process(struct page_worker *w, const struct page_in *in,
@@ -153,12 +194,21 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		if (url_resolve(in->url, tmp, &location) == 0)
 			r.location = location;
 	}
-	if (in->status >= 200 && in->status < 300 && !(in->flags & MSG_URL_NOLINKS) &&
-	    http_is_html(r.content_type))
-		page_links(w, in, pay, pay_len, &r);
+	if (in->status >= 200 && in->status < 300 && !(in->flags & MSG_URL_NOLINKS)) {
+		if (in->flags & MSG_URL_SITEMAP)
+			page_sitemap(w, in, pay, pay_len, &r);
+		else if (http_is_html(r.content_type))
+			page_links(w, in, pay, pay_len, &r);
+	}
 	log_debug("done '%s' %u %s", in->url, r.status, r.error ? r.error : "");
 	page_send(w, out, &r, w->blob.data, w->blob.len);
 	free(location);
 	links_reset(&w->links);
+	if (in->flags & MSG_URL_SITEMAP) {
+		links_release(&w->smap);
+		links_init(&w->smap, SC_SITEMAP_URLS_MAX);
+		buf_release(&w->smap_body);
+		buf_release(&w->smap_gz);
+	}
 	w->processed++;
 }

@@ -13,7 +13,11 @@
  * The worker holds the scratch buffers of that work (each capped: the WARC
  * blob at SC_FRAME_BLOB_MAX, the de-chunked payload at --max-size, the
  * decoded HTML at SC_PARSE_MAX, the links at SC_LINKS_MAX) and reuses them
- * for every page, so a warm worker makes few allocations.
+ * for every page, so a warm worker makes few allocations.  A sitemap
+ * (MSG_URL_SITEMAP: common/sitemap.h) is read instead of HTML, within the
+ * protocol's caps (50 MB, 50,000 URLs); its entries are the result's links,
+ * flagged MSG_RES_SITEMAPS for an index.  Its buffers are freed after each
+ * sitemap: they are large and sitemaps are few.
  */
 #ifndef SC_PAGE_H
 #define SC_PAGE_H
@@ -59,6 +63,9 @@ struct page_worker {
 	struct buf msg;         /* encoded result body */
 	struct buf payload;     /* de-chunked body */
 	struct buf parse;       /* content-decoded HTML for the link parser */
+	struct links smap;      /* a sitemap's entries (SC_SITEMAP_URLS_MAX) */
+	struct buf smap_body;   /* its decoded body (SC_SITEMAP_BYTES_MAX) ... */
+	struct buf smap_gz;     /* ... and that body gunzipped, if it was gzip */
 	uint64_t processed;     /* pages processed by this worker */
 	unsigned link_flags;    /* LINKS_* for links_extract() */
 };

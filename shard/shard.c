@@ -31,6 +31,7 @@
 #include "common/log.h"
 #include "common/msg.h"
 #include "common/robots.h"
+#include "common/sitemap.h"
 #include "common/url.h"
 #include "shard/page.h"
 #include "shard/peer.h"
@@ -277,6 +278,27 @@ static void page_done(struct shard *s, struct xfer *x, CURLcode rc)
 	}
 }
 
+/* --sitemaps: the Sitemap lines of a robots.txt that was read, to the
+ * coordinator (the page worker's buffers are free between pages). */
+static void robots_sitemaps(struct shard *s, struct xfer *x)
+{
+	struct msg_found m;
+	char *url = NULL;
+	long status = xfer_status(x);
+
+	if (!s->cfg->sitemaps || status < 200 || status >= 300 ||
+	    !sitemap_robots(&s->pw.links, x->body.data, x->body.len))
+		return;
+	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
+	m.from = url ? url : "";
+	m.nurls = (uint32_t)s->pw.links.count;
+	m.urls = s->pw.links.urls.data;
+	m.urls_len = s->pw.links.urls.len;
+	if (m.nurls && msg_found_encode(&s->pw.msg, &m) == 0)
+		frame_queue(&s->out, MSG_FOUND, s->pw.msg.data, s->pw.msg.len, NULL, 0);
+	links_reset(&s->pw.links);
+}
+
 /* robots.txt answered (or not): open the host, or try again later. */
 static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 {
@@ -288,6 +310,7 @@ static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 	case ROBOTSFETCH_OPEN:
 		h->next_us = at;
 		sched_rules_read(&s->sc, h, now);
+		robots_sitemaps(s, x);
 		break;
 	case ROBOTSFETCH_AGAIN:
 		h->next_us = at;

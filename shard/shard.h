@@ -36,6 +36,7 @@ struct shard_config {
 	int warc_level;         /* gzip level of WARC records */
 	int insecure;           /* accept any TLS certificate */
 	int obey_rel_nofollow;  /* skip rel=nofollow links (common/links.h) */
+	int sitemaps;           /* send robots.txt Sitemap lines (MSG_FOUND) */
 	char **accept_types;    /* 2xx media types kept (common/mimetype.h) */
 	int naccept_types;
 	char **reject_types;    /* 2xx media types never kept */

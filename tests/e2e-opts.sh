@@ -128,6 +128,44 @@ check "--accept-type: a 404 page is kept whatever its type" \
 check "--accept-type: a bad type is a usage error" \
 	sh -c "'$SC' --accept-type 'text' http://h0.test/ 2>&1 >/dev/null | grep -q 'expected media types'; [ \$? = 0 ]"
 
+# --sitemaps: sitemap.test's robots.txt names an index (of a gzip file, a
+# gzip-encoded urlset and an index in the index, not followed) and a text
+# sitemap; /sitemap.xml lists a page, an off-scope one and a disallowed one
+crawl_sm() {
+	local name=$1
+	shift
+	OUT="$WORK/$name"
+	LOG="$WORK/$name.log"
+	start_server "$BUILD" "$LOG" || return 1
+	P=$SRV_PORT
+	timeout 60 "$SC" -q -j 2 -o "$OUT" --resolve "sitemap.test:$P:127.0.0.1" \
+		--resolve "out.test:$P:127.0.0.1" "$@" "http://sitemap.test:$P/" \
+		>"$WORK/$name.stdout" 2>"$WORK/$name.stderr"
+	CRAWL_RC=$?
+	stop_server
+}
+crawl_sm sitemaps --sitemaps
+printf '%s\n' / /robots.txt /sitemap.xml /sm/index.xml /sm/list.txt /sm/a.xml.gz /sm/b.xml \
+	/sm/nested.xml /from-root.html /from-gz.html '/from-b.html?x=1&y=2' /from-text.html \
+	/linked.html | sort >"$WORK/sm.want"
+awk '{ print $4 }' "$LOG" | sort >"$WORK/sm.got"
+check "--sitemaps: every sitemap and listed page requested once, nothing else" \
+	diff "$WORK/sm.want" "$WORK/sm.got"
+check "--sitemaps: exit 0 (the disallowed entry is excluded)" test "$CRAWL_RC" = 0
+check "--sitemaps: the six sitemaps are marked in pages.jsonl" \
+	test "$(grep -c '"kind":"sitemap"' "$OUT/pages.jsonl")" = 6
+check "--sitemaps: the disallowed entry is in pages.jsonl as excluded" \
+	grep -q '/blocked/x.html","status":0,"error":"robots: disallowed' "$OUT/pages.jsonl"
+check "--sitemaps: the sitemaps are in the WARC files (b.xml gzip-encoded)" \
+	sh -c "zcat '$OUT'/*.warc.gz | grep -a -A12 '^WARC-Target-URI: .*/sm/b.xml' | grep -a -q '^Content-Encoding: gzip' &&
+	       zcat '$OUT'/*.warc.gz | grep -a -q '^WARC-Target-URI: .*/sm/a.xml.gz'"
+crawl_sm no-sitemaps
+check "without --sitemaps: the site is / alone" \
+	test "$(awk '{ print $4 }' "$LOG" | sort | tr '\n' ' ')" = "/ /robots.txt "
+crawl_sm sitemaps-depth0 --sitemaps --depth 0
+check "--sitemaps --depth 0: the sitemaps are read, their pages (a hop) not fetched" \
+	sh -c "grep -q ' /sm/a.xml.gz 200' '$LOG' && ! grep -q ' /from-' '$LOG'"
+
 # The progress line's "in flight" counts transfers, not the URLs handed to
 # the shards: one host at --per-host 4 behind 200 ms, -c 40 (the shards
 # hold up to 40 URLs); the line shows only on a terminal, so script(1)

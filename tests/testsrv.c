@@ -1383,6 +1383,101 @@ static const struct route cookie_site[] = {
 	{ "/need-jar.html",     0, rt_cookie_need },
 };
 
+/*
+ * sitemap.test: robots.txt names a sitemap index and a text sitemap; "/"
+ * links nothing, so every other page is found through a sitemap only.
+ */
+static void rt_sitemap_robots(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "text/plain";
+	page_printf(pg, "User-agent: *\nDisallow: /blocked/\n"
+		    "Sitemap: http://sitemap.test:%d/sm/index.xml\n"
+		    "sitemap :http://sitemap.test:%d/sm/list.txt # text\n", pg->port, pg->port);
+}
+
+static void rt_sitemap_xml(struct page *pg)
+{
+	const char *p = pg->path;
+	int port = pg->port;
+
+	pg->status = 200;
+	pg->ctype = "application/xml";
+	page_printf(pg, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	if (strcmp(p, "/sitemap.xml") == 0) {
+		page_printf(pg, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+			    "<url><loc>http://sitemap.test:%d/from-root.html</loc></url>\n"
+			    "<url><loc>http://out.test:%d/off.html</loc></url>\n"
+			    "<url><loc>http://sitemap.test:%d/blocked/x.html</loc></url>\n"
+			    "</urlset>\n", port, port, port);
+	} else if (strcmp(p, "/sm/index.xml") == 0) {
+		page_printf(pg, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+			    "<sitemap><loc>http://sitemap.test:%d/sm/a.xml.gz</loc></sitemap>\n"
+			    "<sitemap><loc>http://sitemap.test:%d/sm/b.xml</loc></sitemap>\n"
+			    "<sitemap><loc>http://sitemap.test:%d/sm/nested.xml</loc></sitemap>\n"
+			    "</sitemapindex>\n", port, port, port);
+	} else if (strcmp(p, "/sm/nested.xml") == 0) {
+		page_printf(pg, "<sitemapindex><sitemap><loc>http://sitemap.test:%d/sm/never.xml"
+			    "</loc></sitemap></sitemapindex>\n", port);
+	} else if (strcmp(p, "/sm/b.xml") == 0) {
+		pg->gzip_ok = 1;        /* Content-Encoding: gzip when accepted */
+		page_printf(pg, "<urlset><url><loc>http://sitemap.test:%d/from-b.html?x=1&amp;y=2"
+			    "</loc></url></urlset>\n", port);
+	} else {                        /* /sm/a.xml.gz: a gzip file, no Content-Encoding */
+		char xml[256];
+		unsigned char gz[512];
+		z_stream z;
+		int n = snprintf(xml, sizeof(xml), "<urlset><url><loc>http://sitemap.test:%d/"
+				 "from-gz.html</loc></url></urlset>\n", port);
+
+		memset(&z, 0, sizeof(z));
+		pg->ctype = "application/gzip";
+		pg->body->len = 0;
+		if (deflateInit2(&z, 6, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			pg->overflow = 1;
+			return;
+		}
+		z.next_in = (unsigned char *)xml;
+		z.avail_in = (unsigned)n;
+		z.next_out = gz;
+		z.avail_out = sizeof(gz);
+		if (deflate(&z, Z_FINISH) != Z_STREAM_END ||
+		    sbuf_add(pg->body, gz, sizeof(gz) - z.avail_out) < 0)
+			pg->overflow = 1;
+		deflateEnd(&z);
+	}
+}
+
+static void rt_sitemap_text(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "text/plain";
+	page_printf(pg, "http://sitemap.test:%d/from-text.html\r\n\nnot a URL\n", pg->port);
+}
+
+/* the pages the sitemaps list link one more page, found the usual way */
+static void rt_sitemap_page(struct page *pg)
+{
+	page_begin(pg, pg->path);
+	page_body(pg);
+	page_printf(pg, "<p>listed</p><a href=\"/linked.html\">next</a>\n");
+	page_end(pg);
+}
+
+static const struct route sitemap_site[] = {
+	{ "/robots.txt",     0, rt_robots },
+	{ "/",               0, rt_leaf },
+	{ "/sitemap.xml",    0, rt_sitemap_xml },
+	{ "/sm/index.xml",   0, rt_sitemap_xml },
+	{ "/sm/nested.xml",  0, rt_sitemap_xml },
+	{ "/sm/a.xml.gz",    0, rt_sitemap_xml },
+	{ "/sm/b.xml",       0, rt_sitemap_xml },
+	{ "/sm/list.txt",    0, rt_sitemap_text },
+	{ "/from-",          1, rt_sitemap_page },
+	{ "/linked.html",    0, rt_leaf },
+	{ "/blocked/",       1, rt_leaf },
+};
+
 static const struct route numbered_site[] = {
 	{ "/robots.txt", 0, rt_robots },
 	{ "/",           0, rt_numbered_index },
@@ -1463,6 +1558,7 @@ static const struct vhost ts_vhosts[] = {
 	{ "bulk.test",            TS_TABLE(bulk_site), rt_missing, NULL, NULL, 0 },
 	{ "hostile.test",         TS_TABLE(hostile_site), rt_missing, NULL, NULL, 0 },
 	{ "cookie.test",          TS_TABLE(cookie_site), rt_missing, NULL, NULL, 0 },
+	{ "sitemap.test",         TS_TABLE(sitemap_site), rt_sitemap_robots, NULL, NULL, 0 },
 };
 
 #define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))
