@@ -3,7 +3,9 @@
  * fields separated by tabs, so a crawl can be resumed (crawler/resume.h).
  *
  *   R <url or ->                  the referrer of the A lines that follow
- *   A <depth> <redirects> <url>   a URL admitted to the crawl
+ *   A <depth> <redirects> <url>   a URL admitted to the crawl (redirects:
+ *                                 the frontier's word, with the URL's kind
+ *                                 in its top bits: crawler/frontier.h)
  *   U <lines> [eof]               --urls lines read so far
  *
  * All the links of a page are admitted together, so their referrer is
