@@ -97,6 +97,7 @@ bench: deps
 	bash tests/bench/run.sh $(BUILD)
 	bash tests/bench/scale.sh $(BUILD)
 	bash tests/bench/hosts.sh $(BUILD)
+	bash tests/bench/realpages.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -106,8 +106,9 @@ static size_t url_fast_host(const char *h)
  * For a reference the fast path takes, RFC 3986 section 5.2 reduces to: an
  * absolute URL already in normal form stands as it is; an absolute path
  * replaces the base's path and query; a relative path replaces the base
- * path's last segment and the query; the fragment is dropped; nothing needs
- * escaping or dot-segment removal.
+ * path's last segment and the query, after its leading "./" and "../"
+ * segments have moved the directory; the fragment is dropped; nothing else
+ * needs escaping or dot-segment removal.
  */
 int url_fast_resolve(const struct url_base *b, const char *ref, char **out)
 {
@@ -154,6 +155,26 @@ int url_fast_resolve(const struct url_base *b, const char *ref, char **out)
 	} else {
 		prefix = b->norm;
 		pre = b->dir;
+		/* leading "./" and "../" segments (documentation trees are full
+		 * of them): "./" stays in the base's directory, "../" climbs
+		 * one, never above the root (RFC 3986 section 5.2.4) */
+		for (;;) {
+			if (p[0] == '.' && p[1] == '/') {
+				p += 2;
+			} else if (p[0] == '.' && p[1] == '.' && p[2] == '/') {
+				if (pre > b->origin + 1) {
+					pre--;
+					while (pre > b->origin + 1 && b->norm[pre - 1] != '/')
+						pre--;
+				}
+				p += 3;
+			} else {
+				break;
+			}
+		}
+		/* what is left must be a segment: the rest to the slow path */
+		if (p != ref && (*p == '/' || *p == '\0' || *p == '?' || *p == '#'))
+			return 0;
 	}
 	tail = url_fast_tail(p, &keep);
 	if (tail < 0)

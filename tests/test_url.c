@@ -464,6 +464,47 @@ static void test_fast_path(void)
 	CHECK_INT(differ, 0);
 	CHECK(agree == 100000);
 
+	/* references made of dot segments and names, as documentation trees
+	 * link ("../../library/os.html#x"), against deep and shallow bases */
+	{
+		static const char *const dbases[] = {
+			"http://a.test/1/2/3/page.html", "http://a.test/1/", "http://a.test/",
+			"http://a.test/1/2/?q=1", "https://a.test:8443/a/b/c",
+		};
+		static const char *const tok[] = { "../", "./", "..", ".", "a", "b.html", "/",
+						   "?x=1", "#f", "c/" };
+		int dagree = 0;
+
+		differ = 0;
+		for (k = 0; k < (int)(sizeof(dbases) / sizeof(dbases[0])); k++) {
+			struct url_base b;
+
+			url_base_init(&b);
+			CHECK_INT(url_base_set(&b, dbases[k]), 0);
+			for (i = 0; i < 4000; i++) {
+				char dref[64], *x = NULL, *y = NULL;
+				int nt = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 6, j, rx, ry;
+
+				dref[0] = '\0';
+				for (j = 0; j < nt; j++)
+					strcat(dref, tok[((seed = seed * 1103515245u + 12345u) >> 16) %
+							 (sizeof(tok) / sizeof(tok[0]))]);
+				rx = url_base_resolve(&b, dref, &x);
+				ry = url_base_resolve_curl(&b, dref, &y);
+				if (rx == ry && ((!x && !y) || (x && y && strcmp(x, y) == 0)))
+					dagree++;
+				else if (differ++ < 10)
+					fprintf(stderr, "base '%s' ref '%s': fast %d '%s', curl %d '%s'\n",
+						dbases[k], dref, rx, x ? x : "", ry, y ? y : "");
+				free(x);
+				free(y);
+			}
+			url_base_release(&b);
+		}
+		CHECK_INT(differ, 0);
+		CHECK(dagree == 20000);
+	}
+
 	/* absolute references: every combination of the scheme, host and port
 	 * spellings that libcurl normalizes (or not), with sample paths */
 	{

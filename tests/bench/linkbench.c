@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 	links_init(&l, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < rounds; i++)
-		links_extract(&l, buf, (size_t)n, argv[2]);
+		links_extract(&l, buf, (size_t)n, argv[2], 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("%ld bytes, %zu links, %.1f us/page\n", n, l.count,
 	       ((double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / rounds);
