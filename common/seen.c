@@ -39,22 +39,37 @@ uint64_t seen_hash(const void *p, size_t n)
 	return h ? h : 1;
 }
 
+#define SEEN_SEG_MIN 64   /* slots of a segment at least */
+
+static struct seen_seg *seg_of(const struct seen *s, uint64_t fp)
+{
+	return (struct seen_seg *)&s->seg[fp >> (64 - SEEN_SEG_BITS)];
+}
+
 void seen_init(struct seen *s, size_t expect)
 {
-	size_t n = 1024;
+	size_t n = SEEN_SEG_MIN, per = expect / SEEN_SEGS + 1, k;
 
-	while (n / 8 * 7 < expect)
+	while (n / 8 * 7 < per)
 		n <<= 1;
-	s->slots = xcalloc(n, sizeof(uint64_t));
-	s->mask = n - 1;
+	for (k = 0; k < SEEN_SEGS; k++) {
+		s->seg[k].slots = xcalloc(n, sizeof(uint64_t));
+		s->seg[k].mask = n - 1;
+		s->seg[k].count = 0;
+	}
 	s->count = 0;
 }
 
 void seen_release(struct seen *s)
 {
-	free(s->slots);
-	s->slots = NULL;
-	s->mask = 0;
+	size_t k;
+
+	for (k = 0; k < SEEN_SEGS; k++) {
+		free(s->seg[k].slots);
+		s->seg[k].slots = NULL;
+		s->seg[k].mask = 0;
+		s->seg[k].count = 0;
+	}
 	s->count = 0;
 }
 
@@ -67,47 +82,56 @@ static void seen_put(uint64_t *slots, size_t mask, uint64_t fp)
 	slots[i] = fp;
 }
 
-static void seen_grow(struct seen *s)
+static void seen_grow(struct seen_seg *g)
 {
-	size_t n = (s->mask + 1) * 2, i;
+	size_t n = (g->mask + 1) * 2, i;
 	uint64_t *slots = xcalloc(n, sizeof(uint64_t));
 
-	for (i = 0; i <= s->mask; i++)
-		if (s->slots[i])
-			seen_put(slots, n - 1, s->slots[i]);
-	free(s->slots);
-	s->slots = slots;
-	s->mask = n - 1;
+	for (i = 0; i <= g->mask; i++)
+		if (g->slots[i])
+			seen_put(slots, n - 1, g->slots[i]);
+	free(g->slots);
+	g->slots = slots;
+	g->mask = n - 1;
 }
 
 int seen_add(struct seen *s, uint64_t fp)
 {
+	struct seen_seg *g;
 	size_t i;
 
 	if (!fp)
 		fp = 1;
-	for (i = (size_t)fp & s->mask; s->slots[i]; i = (i + 1) & s->mask)
-		if (s->slots[i] == fp)
+	g = seg_of(s, fp);
+	for (i = (size_t)fp & g->mask; g->slots[i]; i = (i + 1) & g->mask)
+		if (g->slots[i] == fp)
 			return 0;
-	s->slots[i] = fp;
-	if (++s->count > (s->mask + 1) / 8 * 7)
-		seen_grow(s);
+	g->slots[i] = fp;
+	s->count++;
+	if (++g->count > (g->mask + 1) / 8 * 7)
+		seen_grow(g);
 	return 1;
 }
 
 int seen_has(const struct seen *s, uint64_t fp)
 {
+	const struct seen_seg *g;
 	size_t i;
 
 	if (!fp)
 		fp = 1;
-	for (i = (size_t)fp & s->mask; s->slots[i]; i = (i + 1) & s->mask)
-		if (s->slots[i] == fp)
+	g = seg_of(s, fp);
+	for (i = (size_t)fp & g->mask; g->slots[i]; i = (i + 1) & g->mask)
+		if (g->slots[i] == fp)
 			return 1;
 	return 0;
 }
 
 size_t seen_bytes(const struct seen *s)
 {
-	return (s->mask + 1) * sizeof(uint64_t);
+	size_t k, n = 0;
+
+	for (k = 0; k < SEEN_SEGS; k++)
+		n += (s->seg[k].mask + 1) * sizeof(uint64_t);
+	return n;
 }

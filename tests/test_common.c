@@ -178,11 +178,18 @@ static void test_seen(void)
 	char url[64];
 	int i, fresh = 0, again = 0;
 
+	size_t before, jump = 0;
+
 	seen_init(&s, 0);
 	for (i = 0; i < 100000; i++) {
 		snprintf(url, sizeof(url), "http://h0.test/p/%d.html", i);
+		before = seen_bytes(&s);
 		fresh += seen_add(&s, seen_hash(url, strlen(url)));
+		/* a growth doubles one segment, never the whole table */
+		if (seen_bytes(&s) - before > jump)
+			jump = seen_bytes(&s) - before;
 	}
+	CHECK(jump * 16 <= seen_bytes(&s));
 	for (i = 0; i < 100000; i++) {
 		snprintf(url, sizeof(url), "http://h0.test/p/%d.html", i);
 		again += seen_add(&s, seen_hash(url, strlen(url)));
