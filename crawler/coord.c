@@ -139,7 +139,7 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 		return 0;
 	/* a seed counts towards its host's quota but is never refused */
 	rc = c->fr->ops->admit(c->fr, url, key, depth, redirects, referrer,
-			       seed && cfg->host_quota ? UINT64_MAX : cfg->host_quota);
+			       seed && cfg->host_quota ? FRONTIER_QUOTA_NEVER : cfg->host_quota);
 	if (rc == FRONTIER_QUOTA)
 		scope_quota_refused(&c->scope, key);
 	if (rc < 0) {

@@ -88,6 +88,10 @@ enum {
 	FRONTIER_QUOTA  = 2,    /* its host reached host_quota: dropped */
 };
 
+/* admit()'s quota when the URL counts but is never refused (see admit) */
+#define FRONTIER_QUOTA_NEVER  (UINT64_MAX - 1)
+#define FRONTIER_QUOTA_REPLAY UINT64_MAX
+
 struct frontier_counts {
 	uint64_t queued;        /* waiting, in memory and on disk */
 	uint64_t queued_mem;    /* of those, in memory */
@@ -108,7 +112,9 @@ struct frontier_ops {
 	 * Offer a normalized http(s) URL with its host key.  Returns
 	 * FRONTIER_QUEUED, FRONTIER_SEEN, FRONTIER_QUOTA (only when quota is
 	 * non-zero: the host had quota URLs admitted already; the URL is not
-	 * marked seen), SC_ETOOBIG (url or referrer over SC_URL_MAX, or key
+	 * marked seen; FRONTIER_QUOTA_NEVER counts the URL and never refuses
+	 * it, FRONTIER_QUOTA_REPLAY also counts a URL seen already: the
+	 * journal's URLs on --resume, done ones included), SC_ETOOBIG (url or referrer over SC_URL_MAX, or key
 	 * over SC_HOST_MAX + 16 bytes: nothing changed), or SC_EIO (nothing
 	 * changed but the seen set).
 	 */

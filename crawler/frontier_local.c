@@ -553,8 +553,11 @@ static int local_admit(struct frontier *fr, const char *url, const char *key,
 	    (referrer && strlen(referrer->s) > SC_URL_MAX))
 		return SC_ETOOBIG;
 	if (quota) {
-		if (seen_has(&f->seen, fp))
+		if (seen_has(&f->seen, fp)) {
+			if (quota == FRONTIER_QUOTA_REPLAY)
+				quota_inc(f, hash);     /* done in an earlier run */
 			return FRONTIER_SEEN;
+		}
 		if (quota_get(f, hash) >= quota)
 			return FRONTIER_QUOTA;
 	}

@@ -203,9 +203,10 @@ static int scan_journal(const char *dir, uint64_t quota, struct frontier *fr,
 			scope_add(sc, jr.url);
 		if (url_host_key(jr.url, key, sizeof(key)) < 0)
 			continue;
-		/* counted for --host-quota, never refused: it was admitted */
+		/* counted for --host-quota, done or not, never refused: it was
+		 * admitted */
 		r = fr->ops->admit(fr, jr.url, key, jr.depth, jr.redirects, ref,
-				   quota ? UINT64_MAX : 0);
+				   quota ? FRONTIER_QUOTA_REPLAY : 0);
 		if (r < 0) {
 			log_error("cannot queue the journal's URLs again: %s", sc_strerror(r));
 			rc = -1;

@@ -371,6 +371,18 @@ static void test_seen_quota(void)
 		{ "http://q.test/1", "q.test:80", 3, FRONTIER_SEEN },
 		{ "http://r.test/1", "r.test:80", 3, FRONTIER_QUEUED },
 		{ "http://q.test/4", "q.test:80", 0, FRONTIER_QUEUED },
+		/* a resume: done URLs (marked seen) still count when replayed */
+		{ "http://d.test/1", NULL, 0, 1 },
+		{ "http://d.test/2", NULL, 0, 1 },
+		{ "http://d.test/1", "d.test:80", FRONTIER_QUOTA_REPLAY, FRONTIER_SEEN },
+		{ "http://d.test/2", "d.test:80", FRONTIER_QUOTA_REPLAY, FRONTIER_SEEN },
+		{ "http://d.test/3", "d.test:80", FRONTIER_QUOTA_REPLAY, FRONTIER_QUEUED },
+		{ "http://d.test/4", "d.test:80", 3, FRONTIER_QUOTA },
+		/* a seed: counted, never refused, a repeat not counted again */
+		{ "http://s.test/1", "s.test:80", FRONTIER_QUOTA_NEVER, FRONTIER_QUEUED },
+		{ "http://s.test/1", "s.test:80", FRONTIER_QUOTA_NEVER, FRONTIER_SEEN },
+		{ "http://s.test/2", "s.test:80", 2, FRONTIER_QUEUED },
+		{ "http://s.test/3", "s.test:80", 2, FRONTIER_QUOTA },
 	};
 	struct frontier *f = mk(1, 2, 8, 1 << 20, "e");
 	struct frontier_counts c;
@@ -387,13 +399,13 @@ static void test_seen_quota(void)
 		CHECK_INT(r, t[i].want);
 	}
 	f->ops->counts(f, &c);
-	CHECK_INT(c.queued, 6);
-	CHECK_INT(c.seen, 7);
+	CHECK_INT(c.queued, 9);
+	CHECK_INT(c.seen, 12);
 	while ((e = f->ops->next(f, 0, &err))) {
 		n++;
 		f->ops->done(f, e);
 	}
-	CHECK_INT(n, 6);
+	CHECK_INT(n, 9);
 	f->ops->release(f);
 	rm_dir("e");
 }
