@@ -552,8 +552,8 @@ static void shard_settings(struct coord *c)
 	s->max_crawl_delay_ms = cfg->max_crawl_delay * 1000;
 	s->delay_ms = cfg->delay_ms;
 	s->host_rate = cfg->host_rate;
-	/* until the first share: an equal part of --rate */
-	s->rate = cfg->rate / cfg->shards;
+	/* until the first share: an equal part of this process's --rate */
+	s->rate = c->fr->ops->rate(c->fr, cfg->rate) / cfg->shards;
 	s->low_speed = cfg->low_speed;
 	s->low_speed_time = cfg->low_speed_time;
 	s->retries = cfg->retries;

@@ -64,6 +64,7 @@ struct rhost {
 	uint64_t remote;                /* URLs queued in Redis, at last look */
 	uint64_t last_ms;               /* the last done() of one of its URLs */
 	uint32_t nq, out, demand;
+	uint32_t unacked;               /* done here, the ack not confirmed */
 	uint32_t gap_ms;                /* the largest gap its shard reported */
 	int shard;
 	uint8_t in_ring, lost;
@@ -85,7 +86,6 @@ struct fredis {
 	size_t hmask, hcount;
 	struct rhost **ring;
 	uint64_t *demand;
-	uint64_t demand_all;
 	uint32_t per_host, window, concurrency;
 	uint64_t lease_ms;
 	double crawl_rate;
@@ -212,9 +212,8 @@ static void host_update(struct fredis *f, struct rhost *h)
 	if (d > f->per_host)
 		d = f->per_host;
 	f->demand[h->shard] += d - h->demand;
-	f->demand_all += d - h->demand;
 	h->demand = (uint32_t)d;
-	if (h->lost && !h->out && !h->nq)
+	if (h->lost && !h->out && !h->nq && !h->unacked)
 		host_free(f, h);
 }
 
@@ -392,6 +391,7 @@ static void redis_done(struct frontier *fr, struct fentry *e)
 
 	SC_ASSERT(h->out > 0);
 	ack_add(f, h->key, t->id);
+	h->unacked++;
 	if (e->host_gap_ms > h->gap_ms)
 		h->gap_ms = e->host_gap_ms;
 	h->last_ms = now_ms();
@@ -485,7 +485,7 @@ static char host_op(const struct fredis *f, const struct rhost *h, int renew, in
 		return 0;
 	if (leaving)
 		return 'e';
-	if (!h->nq && !h->out)
+	if (!h->nq && !h->out && !h->unacked)
 		return 'x';
 	if (h->remote && h->nq < f->window / 2)
 		return 'f';
@@ -618,14 +618,19 @@ static int ops_due(const struct fredis *f)
 	return 0;
 }
 
-/* New hosts to ask for: while the held ones cannot fill -c. */
+/*
+ * New hosts to ask for: while the held ones, at --per-host each, cannot
+ * fill -c.  Counting a held host as its --per-host (not as the URLs it has
+ * now) keeps the first node up from leasing every host of a crawl whose
+ * hosts start with one URL each: the hosts spread over the nodes.
+ */
 static int hosts_wanted(const struct fredis *f)
 {
-	uint64_t need;
+	uint64_t have = (uint64_t)f->hcount * f->per_host, need;
 
-	if (f->demand_all >= f->concurrency)
+	if (have >= f->concurrency)
 		return 0;
-	need = (f->concurrency - f->demand_all + f->per_host - 1) / f->per_host;
+	need = (f->concurrency - have + f->per_host - 1) / f->per_host;
 	return need > TAKE_HOSTS_MAX ? TAKE_HOSTS_MAX : (int)need;
 }
 
@@ -644,8 +649,18 @@ static void sync_now(struct fredis *f, int flushed, int leaving, uint64_t now)
 		f->nadm = 0;
 	}
 	if (nk && rconn_read_ok(&f->conn, nk, "ack") == 0) {
+		size_t i;
+		struct rhost *h, *next;
+
 		buf_reset(&f->ack);
 		f->nack = 0;
+		for (i = 0; i <= f->hmask; i++)
+			for (h = f->htab[i]; h; h = next) {
+				next = h->hnext;
+				h->unacked = 0;
+				if (h->lost)
+					host_update(f, h);      /* may free it */
+			}
 	}
 	if (!(r = rconn_reply(&f->conn)))
 		return;

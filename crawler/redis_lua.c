@@ -81,7 +81,7 @@ static const char work_lua[] =
 	"  redis.call('HDEL', P..'ninfo', d)\n"
 	"end\n"
 	/* expired leases: what was out goes back in line first */
-	"for _, h in ipairs(redis.call('ZRANGEBYSCORE', P..'lease', '-inf', now, 'LIMIT', 0, 64)) do\n"
+	"local function giveback(h)\n"
 	"  local es = redis.call('HVALS', P..'out:'..h)\n"
 	"  for _, e in ipairs(es) do redis.call('LPUSH', P..'q:'..h, e) end\n"
 	"  if #es > 0 then\n"
@@ -90,6 +90,9 @@ static const char work_lua[] =
 	"    redis.call('HINCRBY', P..'n', 'queued', #es)\n"
 	"    redis.call('HINCRBY', P..'n', 'reclaimed', #es)\n"
 	"  end\n"
+	"end\n"
+	"for _, h in ipairs(redis.call('ZRANGEBYSCORE', P..'lease', '-inf', now, 'LIMIT', 0, 64)) do\n"
+	"  giveback(h)\n"
 	"  redis.call('HDEL', P..'owner', h)\n"
 	"  redis.call('ZREM', P..'lease', h)\n"
 	"  if redis.call('LLEN', P..'q:'..h) > 0 then redis.call('ZADD', P..'ready', now, h) end\n"
@@ -103,8 +106,10 @@ static const char work_lua[] =
 	"  elseif op == 'e' then\n"
 	"    redis.call('ZADD', P..'lease', 0, h)\n"
 	"    r[2] = 'gone'\n"
-	"  elseif op == 'x' and redis.call('LLEN', P..'q:'..h) == 0 and\n"
-	"         redis.call('HLEN', P..'out:'..h) == 0 then\n"
+	/* x: the node holds nothing of h, so what out:h holds are URLs
+	 * whose reply it never got (Redis went away): back in line */
+	"  elseif op == 'x' and (giveback(h) or true) and\n"
+	"         redis.call('LLEN', P..'q:'..h) == 0 then\n"
 	"    redis.call('HDEL', P..'owner', h)\n"
 	"    redis.call('ZREM', P..'lease', h)\n"
 	"    if delay > 0 then redis.call('SET', P..'hn:'..h, '1', 'PX', delay) end\n"

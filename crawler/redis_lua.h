@@ -46,8 +46,10 @@
  *             nodes forgotten; expired leases taken back (their out URLs to
  *             the front of their queue, the host ready now); each held host
  *             renewed (OP r), renewed and given up to N more URLs (f), or
- *             released if nothing of it is queued or out (x: hn:HOST then
- *             holds it DELAY_MS), or its lease ended now (e: the node
+ *             released if nothing of it is queued (x: the node has nothing
+ *             of the host, nor an ack to send for it, so URLs still in
+ *             out:HOST are ones whose reply was lost: queued again first;
+ *             hn:HOST then holds the host DELAY_MS), or its lease ended now (e: the node
  *             leaves; the next RL_WORK by any node queues its URLs again); up to K ready hosts leased to NODE with up
  *             to M URLs each; the node's share of RATE.  Returns
  *               { {admitted, queued, out, done, reclaimed, leases, nodes,

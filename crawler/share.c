@@ -46,6 +46,12 @@ void share_update(struct share *sh, struct procs *pr, struct frontier *fr,
 	double rate;
 	int i, busy = 0;
 
+	/* this process's part of --rate (all of it, unless the crawl is
+	 * shared); a cut is sent at once, before another node takes it up */
+	rate = fr->ops->rate(fr, cfg->rate);
+	if (rate < sh->last_rate)
+		force = 1;
+	sh->last_rate = rate;
 	if (!force && now - sh->last_ms < SHARE_MS)
 		return;
 	sh->last_ms = now;
@@ -54,8 +60,6 @@ void share_update(struct share *sh, struct procs *pr, struct frontier *fr,
 		busy += fr->ops->ready(fr, i) || pr->sp[i].inflight > 0;
 	}
 	share_split(demand, pr->n, (uint64_t)cfg->concurrency, conc);
-	/* this process's part of --rate (all of it, unless the crawl is shared) */
-	rate = fr->ops->rate(fr, cfg->rate);
 	if (rate > 0 && busy)
 		gap = (uint64_t)(1e6 * busy / rate + 0.5);
 	for (i = 0; i < pr->n; i++) {
