@@ -8,6 +8,7 @@
 #   make test-asan    the whole suite against the sanitizer build
 #   make bench        the throughput benchmark against nginx, wget2 and wrk,
 #                     then the scale figures (tests/bench/scale.sh, hosts.sh)
+#                     and the shared-crawl figures (tests/bench/redis.sh)
 #   make install      copy shardcrawl to $(PREFIX)/bin
 #   make fuzz         the libFuzzer targets (clang), FUZZ_SECONDS each
 #
@@ -97,6 +98,7 @@ bench: deps
 	bash tests/bench/run.sh $(BUILD)
 	bash tests/bench/scale.sh $(BUILD)
 	bash tests/bench/hosts.sh $(BUILD)
+	bash tests/bench/redis.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -582,7 +582,9 @@ static void send_work(struct fredis *f, int renew, int leaving, uint64_t now, in
 
 			if (!op)
 				continue;
-			delay = h->gap_ms > since ? h->gap_ms - since : 0;
+			/* plus a twentieth: the next node's first request must not
+			 * come early by the jitter of two clocks and two loops */
+			delay = h->gap_ms > since ? h->gap_ms - since + h->gap_ms / 20 : 0;
 			SC_ASSERT(buf_append(&s, h->key, strlen(h->key) + 1) == 0 &&
 				  buf_printf(&s, "%c", op) == 0 && buf_putc(&s, '\0') == 0 &&
 				  buf_printf(&s, "%u", f->window - (h->nq < f->window ? h->nq : f->window)) == 0 &&

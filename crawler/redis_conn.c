@@ -77,12 +77,13 @@ static struct timeval tv_ms(long ms)
 
 void rconn_drop(struct rconn *c, const char *why)
 {
+	/* why may point into the context: copied before it is freed */
+	snprintf(c->err, sizeof(c->err), "%s", why);
 	if (c->ctx) {
-		log_warn("redis %s:%d: %s: reconnecting", c->host, c->port, why);
+		log_warn("redis %s:%d: %s: reconnecting", c->host, c->port, c->err);
 		redisFree(c->ctx);
 		c->ctx = NULL;
 	}
-	snprintf(c->err, sizeof(c->err), "%s", why);
 	c->pending = 0;
 }
 
