@@ -8,12 +8,13 @@
 #   make test-asan    the whole suite against the sanitizer build
 #   make bench        the throughput benchmark against nginx, wget2 and wrk,
 #                     then the scale figures (tests/bench/scale.sh, hosts.sh)
+#                     and the shared-crawl figures (tests/bench/redis.sh)
 #   make install      copy shardcrawl to $(PREFIX)/bin
 #   make fuzz         the libFuzzer targets (clang), FUZZ_SECONDS each
 #
 # WERROR= turns warnings back into warnings; OPT= replaces the optimizer flags.
 
-PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate libisal
+PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate libisal hiredis
 PREFIX  ?= /usr/local
 BUILD   ?= build
 OPT     ?= -O2 -g
@@ -98,6 +99,7 @@ bench: deps
 	bash tests/bench/scale.sh $(BUILD)
 	bash tests/bench/hosts.sh $(BUILD)
 	bash tests/bench/realpages.sh $(BUILD)
+	bash tests/bench/redis.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -69,6 +69,7 @@
 #define SC_TRAP_SEGMENTS      128           /* path segments looked at for repeats */
 #define SC_MAX_SHARDS         256           /* -j */
 #define SC_SETTINGS_LINE_MAX  (64u << 10)   /* one line of a crawl's settings file */
+#define SC_DEFAULT_LEASE      30            /* s, a host lease in a shared crawl (--lease) */
 #define SC_DEFAULT_DRAIN      10            /* s to finish transfers after Ctrl-C */
 #define SC_FLUSH_MS           200           /* journal and pages.jsonl written at least this often */
 

@@ -147,7 +147,7 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	if (buf_put_u64(b, r->id) || buf_put_u32(b, r->status) ||
 	    buf_put_u32(b, r->fetch_ms) || buf_put_u64(b, r->bytes) ||
 	    buf_put_u32(b, r->flags) || buf_put_u32(b, r->attempts) ||
-	    put_cstr(b, r->content_type) || put_cstr(b, r->digest) ||
+	    buf_put_u32(b, r->host_gap_ms) || put_cstr(b, r->content_type) || put_cstr(b, r->digest) ||
 	    put_cstr(b, r->ip) || put_cstr(b, r->error) ||
 	    put_cstr(b, r->location) ||
 	    buf_put_u32(b, r->warc_req_len) || buf_put_u32(b, r->warc_resp_len) ||
@@ -181,6 +181,7 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->bytes = cursor_u64(&c);
 	r->flags = cursor_u32(&c);
 	r->attempts = cursor_u32(&c);
+	r->host_gap_ms = cursor_u32(&c);
 	r->content_type = get_cstr(&c, MSG_STR_MAX);
 	r->digest = get_cstr(&c, 64);
 	r->ip = get_cstr(&c, 64);
@@ -227,7 +228,8 @@ int msg_work_encode(struct buf *b, const struct msg_work *w)
 	    buf_put_u32(b, w->flags) || buf_put_u32(b, w->attempts) ||
 	    buf_put_u32(b, w->status) || buf_put_u32(b, w->fetch_ms) ||
 	    buf_put_u32(b, w->wflags) || buf_put_u64(b, (uint64_t)w->start_sec) ||
-	    buf_put_u32(b, w->start_nsec) || put_cstr(b, w->url) ||
+	    buf_put_u32(b, w->start_nsec) || buf_put_u32(b, w->host_gap_ms) ||
+	    put_cstr(b, w->url) ||
 	    put_cstr(b, w->error) || put_cstr(b, w->ip) ||
 	    put_cstr(b, w->content_type) ||
 	    buf_put_str(b, w->req ? w->req : "", w->req_len) ||
@@ -252,6 +254,7 @@ int msg_work_decode(const void *p, size_t n, const void *blob, size_t blob_len,
 	w->wflags = cursor_u32(&c);
 	w->start_sec = (int64_t)cursor_u64(&c);
 	w->start_nsec = cursor_u32(&c);
+	w->host_gap_ms = cursor_u32(&c);
 	w->url = get_cstr(&c, MSG_STR_MAX);
 	w->error = get_cstr(&c, MSG_ERR_MAX);
 	w->ip = get_cstr(&c, 64);

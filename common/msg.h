@@ -71,6 +71,8 @@ struct msg_result {
 	uint64_t bytes;         /* body bytes received (kept) */
 	uint32_t flags;
 	uint32_t attempts;      /* fetches made for this URL */
+	uint32_t host_gap_ms;   /* its host's start-to-start gap in the shard
+				 * (--delay, Crawl-delay, --host-rate), ms */
 	const char *content_type; /* "" when none */
 	const char *digest;     /* "sha1:..." of the payload, "" when none */
 	const char *ip;
@@ -168,6 +170,7 @@ struct msg_work {
 	uint32_t wflags;        /* MSG_WORK_* */
 	int64_t start_sec;      /* CLOCK_REALTIME of the request */
 	uint32_t start_nsec;
+	uint32_t host_gap_ms;   /* as in msg_result */
 	const char *url;
 	const char *error;      /* "" or NULL: none */
 	const char *ip;

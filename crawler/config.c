@@ -44,6 +44,7 @@ void config_defaults(struct crawl_config *c)
 	c->max_url_length = SC_DEFAULT_MAX_URL_LENGTH;
 	c->max_repeats = SC_DEFAULT_MAX_REPEATS;
 	c->frontier_memory = SC_DEFAULT_FRONTIER_MEMORY;
+	c->lease_s = SC_DEFAULT_LEASE;
 }
 
 /* Compile the --allow / --deny sources of cfg (after parsing or loading). */
@@ -114,5 +115,8 @@ void config_release(struct crawl_config *cfg)
 	free(cfg->urls_file);
 	free(cfg->user_agent);
 	free(cfg->argv_line);
+	free(cfg->redis_url);
+	free(cfg->crawl_name);
+	free(cfg->node);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -80,6 +80,12 @@ struct crawl_config {
 	int resume;             /* continuing the crawl in outdir */
 	long drain_timeout;     /* s, to finish transfers after Ctrl-C */
 	uint64_t frontier_memory; /* bytes for queued URLs in memory */
+	/* a crawl shared by several nodes (crawler/cluster.h) */
+	char *redis_url;        /* --redis URL, NULL: a local crawl */
+	char *crawl_name;       /* --crawl NAME */
+	long lease_s;           /* --lease: host leases expire after this */
+	int status;             /* --status: print the shared crawl's state */
+	char *node;             /* this node's name, given at the join */
 };
 
 /*

@@ -359,6 +359,7 @@ static int on_result(struct coord *c, struct shard_proc *sp, const struct frame 
 			 r.links_dropped, SC_LINKS_MAX);
 	}
 	take_links(c, e, &r);
+	e->host_gap_ms = r.host_gap_ms;
 	c->fr->ops->done(c->fr, e);
 	return 0;
 }
@@ -507,7 +508,7 @@ static void run_loop(struct coord *c)
 	int i, signals_seen = 0;
 
 	for (;;) {
-		int np = 0, live = 0, rc;
+		int np = 0, live = 0, rc, flushed;
 		uint64_t now = now_ms(), want = 0;
 
 		if (got_signal != signals_seen) {
@@ -522,11 +523,14 @@ static void run_loop(struct coord *c)
 			c->stopped = 1;    /* the drain took too long */
 			break;
 		}
+		flushed = 0;
 		if (now - c->last_flush >= SC_FLUSH_MS) {
 			c->last_flush = now;
 			if (output_flush(&c->out))
 				c->fatal = 1;
+			flushed = !c->fatal;
 		}
+		c->fr->ops->sync(c->fr, flushed);
 		if (c->fatal || c->pr.fatal)
 			break;
 		for (i = 0; i < n; i++)
@@ -587,13 +591,26 @@ static struct frontier *frontier_open(const struct crawl_config *cfg)
 	struct frontier_local_opts o;
 	char dir[4096];
 	struct frontier *f;
+	uint32_t window = (uint32_t)(cfg->per_host * 4 > SC_HOST_WINDOW_MIN ?
+				     cfg->per_host * 4 : SC_HOST_WINDOW_MIN);
 
+	if (cfg->redis_url) {
+		struct frontier_redis_opts ro = {
+			.nshards = cfg->shards, .per_host = (uint32_t)cfg->per_host,
+			.host_window = window, .concurrency = (uint32_t)cfg->concurrency,
+			.lease_ms = (uint64_t)cfg->lease_s * 1000, .rate = cfg->rate,
+			.url = cfg->redis_url, .crawl = cfg->crawl_name, .node = cfg->node,
+		};
+		f = frontier_redis_new(&ro, dir, sizeof(dir));
+		if (!f)
+			fprintf(stderr, "shardcrawl: %s\n", dir);
+		return f;
+	}
 	snprintf(dir, sizeof(dir), "%s/spill", cfg->outdir);
 	memset(&o, 0, sizeof(o));
 	o.nshards = cfg->shards;
 	o.per_host = (uint32_t)cfg->per_host;
-	o.host_window = (uint32_t)(cfg->per_host * 4 > SC_HOST_WINDOW_MIN ?
-				   cfg->per_host * 4 : SC_HOST_WINDOW_MIN);
+	o.host_window = window;
 	o.mem_budget = cfg->frontier_memory;
 	o.spill_dir = dir;
 	f = frontier_local_new(&o);
@@ -619,9 +636,15 @@ static int open_output(struct coord *c, const struct output_resume *res)
 	const struct crawl_config *cfg = c->cfg;
 	char *fields = output_warcinfo_fields(cfg->user_agent, cfg->robots, cfg->outdir,
 					      cfg->argv_line);
-	int rc = output_open(&c->out, c->cfg->outdir, c->cfg->warc_max_size,
-			     fields, res);
+	int rc;
 
+	if (cfg->node) {
+		char *f = output_warcinfo_node(fields, cfg->crawl_name, cfg->node);
+		free(fields);
+		fields = f;
+		snprintf(c->out.node, sizeof(c->out.node), "%s", cfg->node);
+	}
+	rc = output_open(&c->out, c->cfg->outdir, c->cfg->warc_max_size, fields, res);
 	free(fields);
 	if (rc)
 		log_error("cannot open '%s': %s", c->out.err_path, strerror(c->out.err_errno));
@@ -666,7 +689,9 @@ static int crawl(struct coord *c)
 	c->fr = frontier_open(cfg);
 	if (!c->fr)
 		return COORD_EXIT_STOPPED;
-	shard_config_fill(&c->scfg, cfg, c->robots_token, sizeof(c->robots_token));
+	/* until the first share: an equal part of this process's --rate */
+	shard_config_fill(&c->scfg, cfg, c->fr->ops->rate(c->fr, cfg->rate),
+			  c->robots_token, sizeof(c->robots_token));
 	procs_init(&c->pr, cfg->shards, &c->scfg, c->fr,
 		   (size_t)cfg->max_size * 2 + (2u << 20), cfg->verbose);
 	if (procs_start(&c->pr))
@@ -692,6 +717,8 @@ static int crawl(struct coord *c)
 		if (source_open(&c->src, cfg->urls_file, 0))
 			return COORD_EXIT_STOPPED;
 	}
+	/* a shared crawl: the seeds out, the first hosts and rate share in */
+	c->fr->ops->sync(c->fr, 1);
 	share_update(&c->sh, &c->pr, c->fr, cfg, &c->batch, 1);
 	run_loop(c);
 

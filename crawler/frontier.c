@@ -44,6 +44,7 @@ struct fentry *fentry_new(const char *url, uint32_t depth, uint32_t redirects,
 	e->referrer = rstr_get(referrer);
 	e->depth = depth;
 	e->redirects = redirects;
+	e->host_gap_ms = 0;
 	memcpy(e->url, url, n + 1);
 	return e;
 }

@@ -7,6 +7,9 @@
  *   local   crawler/frontier_local.c: the seen set and the queues in this
  *           process, within a memory budget; what is over it waits in LZ4
  *           segments on disk (crawler/spill.h).
+ *   redis   crawler/frontier_redis.c: the crawl shared with other nodes
+ *           (other shardcrawl processes) through one Redis server; this
+ *           node holds the URLs of the hosts it leased.
  *
  * The life of a URL:
  *
@@ -59,6 +62,9 @@ struct fentry {
 	struct rstr *referrer;  /* NULL for seeds */
 	uint32_t depth;
 	uint32_t redirects;     /* redirect hops that led here */
+	uint32_t host_gap_ms;   /* set by the loop before done(): the start-to-
+				 * start gap of the URL's host, as its shard
+				 * reported it (0: none known) */
 	char url[];
 };
 
@@ -102,6 +108,11 @@ struct frontier_counts {
 	uint64_t seen_bytes;    /* what the seen set (and quota counts) hold */
 	uint64_t spill_bytes;   /* live bytes in spill segments on disk */
 	uint64_t spilled;       /* entries ever written to disk */
+	/* a shared crawl's figures, all nodes together (0 for local) */
+	uint64_t crawl_nodes;   /* live nodes */
+	uint64_t crawl_done;    /* URLs done */
+	uint64_t crawl_leases;  /* hosts leased */
+	int offline;            /* the shared store is unreachable: paused */
 };
 
 struct frontier;
@@ -139,7 +150,24 @@ struct frontier_ops {
 	 * loop splits -c over the shards in proportion to it.
 	 */
 	uint64_t (*demand)(const struct frontier *f, int shard);
+	/*
+	 * For a shared crawl: counts.queued is the crawl's work not yet done
+	 * anywhere (queued, out at any node, hosts still leased, and what this
+	 * node has not sent yet), so the loop's "nothing queued, nothing in
+	 * flight" means the whole crawl is over.
+	 */
 	void (*counts)(const struct frontier *f, struct frontier_counts *out);
+	/*
+	 * Called once per loop turn: a shared backend talks to its store
+	 * here (one round trip at most).  flushed: every page done() so far
+	 * is in the output files, so the backend may report them done to the
+	 * other nodes.  Never fails: a store that went away is retried later
+	 * (counts.offline), and next() gives nothing meanwhile.
+	 */
+	void (*sync)(struct frontier *f, int flushed);
+	/* The part of crawl_rate (--rate, 0: none) this process may use now;
+	 * 0 only when crawl_rate is 0. */
+	double (*rate)(const struct frontier *f, double crawl_rate);
 	/* Free everything; the frontier cannot be used again. */
 	void (*release)(struct frontier *f);
 };
@@ -171,5 +199,32 @@ struct frontier_local_opts {
  * filled), and by the host structs of hosts with URLs out.
  */
 struct frontier *frontier_local_new(const struct frontier_local_opts *o);
+
+struct frontier_redis_opts {
+	int nshards;
+	uint32_t per_host;      /* --per-host, for demand() */
+	uint32_t host_window;   /* URLs of one host out at once */
+	uint32_t concurrency;   /* -c: hosts are leased until their demand covers it */
+	uint64_t lease_ms;      /* --lease */
+	double rate;            /* --rate, the crawl's (0: none) */
+	const char *url;        /* --redis */
+	const char *crawl;      /* --crawl */
+	const char *node;       /* this node's name (crawler/cluster.h) */
+};
+
+/*
+ * The Redis backend (the keys, the scripts: crawler/redis_lua.h).  It
+ * connects at once; NULL with a one-line reason in err when Redis cannot
+ * be reached (or EINVAL options).  Later losses of Redis are not errors:
+ * the backend pauses and reconnects.  A URL is admitted for the crawl as a
+ * whole once its admit reached Redis; admit() answers FRONTIER_QUEUED for
+ * a URL this node never offered before (it is sent with the next sync:
+ * another node may have admitted it already, and host quotas are counted
+ * in Redis), so this node's "admitted" counts what it offered.
+ * release() gives the leases it holds back (their URLs not done are
+ * queued again for the other nodes) and leaves the crawl.
+ */
+struct frontier *frontier_redis_new(const struct frontier_redis_opts *o,
+				    char *err, size_t n);
 
 #endif

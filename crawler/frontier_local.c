@@ -684,6 +684,7 @@ static void local_counts(const struct frontier *fr, struct frontier_counts *c)
 {
 	const struct flocal *f = (const struct flocal *)fr;
 
+	memset(c, 0, sizeof(*c));
 	c->queued = f->queued_mem + f->ovf_queued + f->cold.count;
 	c->queued_mem = f->queued_mem;
 	c->out = f->out;
@@ -694,6 +695,18 @@ static void local_counts(const struct frontier *fr, struct frontier_counts *c)
 			(f->quota ? (f->qmask + 1) * sizeof(*f->quota) : 0);
 	c->spill_bytes = f->sp.disk;
 	c->spilled = f->sp.written;
+}
+
+static void local_sync(struct frontier *fr, int flushed)
+{
+	(void)fr;
+	(void)flushed;
+}
+
+static double local_rate(const struct frontier *fr, double crawl_rate)
+{
+	(void)fr;
+	return crawl_rate;
 }
 
 static void local_release(struct frontier *fr)
@@ -737,6 +750,8 @@ static const struct frontier_ops local_ops = {
 	.ready = local_ready,
 	.demand = local_demand,
 	.counts = local_counts,
+	.sync = local_sync,
+	.rate = local_rate,
 	.release = local_release,
 };
 

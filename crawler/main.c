@@ -8,6 +8,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/url.h"
+#include "crawler/cluster.h"
 #include "crawler/config.h"
 #include "crawler/coord.h"
 #include "crawler/options.h"
@@ -112,6 +113,19 @@ int main(int argc, char **argv)
 	}
 	if (resume && optind < argc)
 		usage_die("--resume takes no URLs: the crawl has its own");
+	if ((cfg.redis_url != NULL) != (cfg.crawl_name != NULL) ||
+	    (cfg.status && !cfg.redis_url))
+		usage_die("--redis URL and --crawl NAME go together%s",
+			  cfg.status ? " (and --status needs both)" : "");
+	if (cfg.redis_url && resume)
+		usage_die("--resume: not with --redis: a node rejoins its crawl with "
+			  "--redis and --crawl and a new -o");
+	if (cfg.status) {
+		rc = cluster_status(&cfg);
+		config_release(&cfg);
+		curl_global_cleanup();
+		return rc;
+	}
 	for (i = optind; i < argc; i++) {
 		char *norm = NULL, *with = NULL;
 		const char *seed = argv[i];
@@ -128,7 +142,7 @@ int main(int argc, char **argv)
 	if (resume) {
 		load_resume(&cfg, &res);
 		run = &res;
-	} else if (!cfg.nseeds && !cfg.urls_file) {
+	} else if (!cfg.nseeds && !cfg.urls_file && !cfg.redis_url) {
 		usage_die("no seed URLs: give URLs or --urls FILE");
 	} else {
 		char path[4096];
@@ -136,6 +150,11 @@ int main(int argc, char **argv)
 		if (access(path, F_OK) == 0)
 			usage_die("'%s' holds a crawl already: continue it with --resume %s, "
 				  "or choose another -o", cfg.outdir, cfg.outdir);
+	}
+	if (cfg.redis_url) {
+		/* a node joining a crawl runs with the crawl's settings */
+		run = cluster_join(&cfg, &res);
+		resume = run == &res;
 	}
 	config_compile(run);
 	if (run->concurrency < run->shards)

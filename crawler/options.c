@@ -27,7 +27,8 @@ enum {
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
 	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY, OPT_COOKIES,
-	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE, OPT_SITEMAPS,
+	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE, OPT_SITEMAPS, OPT_REDIS,
+	OPT_CRAWL, OPT_LEASE, OPT_STATUS,
 };
 
 static const struct option long_opts[] = {
@@ -84,6 +85,10 @@ static const struct option long_opts[] = {
 	{ "max-repeats",     required_argument, NULL, OPT_MAX_REPEATS },
 	{ "host-quota",      required_argument, NULL, OPT_HOST_QUOTA },
 	{ "frontier-memory", required_argument, NULL, OPT_FRONTIER_MEMORY },
+	{ "redis",           required_argument, NULL, OPT_REDIS },
+	{ "crawl",           required_argument, NULL, OPT_CRAWL },
+	{ "lease",           required_argument, NULL, OPT_LEASE },
+	{ "status",          no_argument,       NULL, OPT_STATUS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -148,6 +153,25 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 		case OPT_FRONTIER_MEMORY:
 			cfg->frontier_memory = opt_size("--frontier-memory", optarg,
 							 SC_FRONTIER_MEMORY_MIN);
+			break;
+		case OPT_REDIS:
+			if (strncmp(optarg, "redis://", 8) != 0)
+				usage_die("--redis: expected redis://HOST:PORT[/DB], got '%s'", optarg);
+			opt_set_str(&cfg->redis_url, optarg);
+			break;
+		case OPT_CRAWL:
+			if (!*optarg || strlen(optarg) > 64 ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789._-") != strlen(optarg))
+				usage_die("--crawl: expected 1 to 64 letters, digits, '.', '_' "
+					  "or '-', got '%s'", optarg);
+			opt_set_str(&cfg->crawl_name, optarg);
+			break;
+		case OPT_LEASE:
+			cfg->lease_s = opt_long("--lease", optarg, 1, 3600);
+			break;
+		case OPT_STATUS:
+			cfg->status = 1;
 			break;
 		case OPT_DRAIN_TIMEOUT:
 			cfg->drain_timeout = opt_long("--drain-timeout", optarg, 0, 86400);

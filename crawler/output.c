@@ -68,7 +68,11 @@ static int warc_close(struct output *o)
 
 static void warc_name(struct output *o)
 {
-	snprintf(o->warc_name, sizeof(o->warc_name), "crawl-%05u.warc.gz", o->warc_seq);
+	if (o->node[0])
+		snprintf(o->warc_name, sizeof(o->warc_name), "crawl-%s-%05u.warc.gz",
+			 o->node, o->warc_seq);
+	else
+		snprintf(o->warc_name, sizeof(o->warc_name), "crawl-%05u.warc.gz", o->warc_seq);
 }
 
 /* Start WARC file number warc_seq: create it with its warcinfo record. */
@@ -108,7 +112,11 @@ static int reopen(struct output *o, const char *name, uint64_t len)
 int output_open(struct output *o, const char *dir, uint64_t warc_max,
 		const char *fields, const struct output_resume *res)
 {
+	char node[sizeof(o->node)];
+
+	memcpy(node, o->node, sizeof(node));
 	memset(o, 0, sizeof(*o));
+	memcpy(o->node, node, sizeof(node));
 	o->warc_fd = o->pages_fd = o->journal_fd = -1;
 	o->dir = xstrdup(dir);
 	o->warc_max = warc_max;
@@ -287,5 +295,15 @@ char *output_warcinfo_fields(const char *user_agent, int robots, const char *dir
 		   host, user_agent, robots ? "obey" : "ignore", dir);
 	if (argv_line)
 		buf_printf(&b, "description: %s\r\n", argv_line);
+	return buf_detach(&b, NULL);
+}
+
+char *output_warcinfo_node(const char *fields, const char *crawl, const char *node)
+{
+	struct buf b;
+
+	buf_init(&b, 1u << 20);
+	buf_printf(&b, "%sshardcrawl-crawl: %s\r\nshardcrawl-node: %s\r\n", fields,
+		   crawl, node);
 	return buf_detach(&b, NULL);
 }

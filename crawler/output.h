@@ -50,7 +50,9 @@ struct output {
 	unsigned warc_seq;      /* number of the open file */
 	uint64_t warc_off;      /* its size so far */
 	uint64_t info_len;      /* size of its warcinfo record */
-	char warc_name[32];
+	char warc_name[192];
+	char node[128];         /* set before output_open(): a shared crawl's
+				 * node, named in its files (crawl-NODE-NNNNN) */
 	int pages_fd;
 	struct buf pages;       /* pages.jsonl lines not yet written */
 	int journal_fd;
@@ -76,6 +78,8 @@ int output_lock(const char *dir, int *fd);
  * argv_line may be NULL. */
 char *output_warcinfo_fields(const char *user_agent, int robots, const char *dir,
 			     const char *argv_line);
+/* ... and for a node of a shared crawl: the crawl and the node named. */
+char *output_warcinfo_node(const char *fields, const char *crawl, const char *node);
 
 /*
  * Create dir if needed and open the files; fields: the warcinfo block.

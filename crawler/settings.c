@@ -141,16 +141,13 @@ static void put_escaped(struct buf *b, const char *s)
 	}
 }
 
-int settings_save(const struct crawl_config *cfg, const char *dir)
+void settings_text(const struct crawl_config *cfg, struct buf *b)
 {
-	char path[4096], tmp[4096], val[512];
-	struct buf b;
+	char val[512];
 	size_t i;
-	int k, rc = 0;
-	FILE *fp;
+	int k;
 
-	buf_init(&b, 64u << 20);
-	buf_puts(&b, "# shardcrawl settings: --resume continues the crawl with these\n");
+	buf_puts(b, "# shardcrawl settings: --resume continues the crawl with these\n");
 	for (i = 0; i < NFIELDS; i++) {
 		const struct st_field *f = &fields[i];
 
@@ -158,19 +155,30 @@ int settings_save(const struct crawl_config *cfg, const char *dir)
 			char **list = CAT(cfg, f, char **);
 			int n = *(const int *)((const char *)cfg + f->count_off);
 			for (k = 0; k < n; k++) {
-				buf_printf(&b, "%s\t", f->key);
-				put_escaped(&b, list[k]);
-				buf_putc(&b, '\n');
+				buf_printf(b, "%s\t", f->key);
+				put_escaped(b, list[k]);
+				buf_putc(b, '\n');
 			}
 			continue;
 		}
 		if (f->type == ST_STR && !CAT(cfg, f, char *))
 			continue;
 		format_value(cfg, f, val, sizeof(val));
-		buf_printf(&b, "%s\t", f->key);
-		put_escaped(&b, val);
-		buf_putc(&b, '\n');
+		buf_printf(b, "%s\t", f->key);
+		put_escaped(b, val);
+		buf_putc(b, '\n');
 	}
+}
+
+int settings_save(const struct crawl_config *cfg, const char *dir)
+{
+	char path[4096], tmp[4096];
+	struct buf b;
+	int rc = 0;
+	FILE *fp;
+
+	buf_init(&b, 64u << 20);
+	settings_text(cfg, &b);
 	snprintf(path, sizeof(path), "%s/settings", dir);
 	snprintf(tmp, sizeof(tmp), "%s/settings.tmp", dir);
 	fp = fopen(tmp, "w");
@@ -259,6 +267,27 @@ static void clear_lists(struct crawl_config *cfg)
 	}
 }
 
+/* One line of settings text (NUL-terminated, no newline): 0 or -1. */
+static int load_line(struct crawl_config *cfg, char *line)
+{
+	char *tab;
+	size_t i;
+
+	if (line[0] == '#' || line[0] == '\0')
+		return 0;
+	tab = strchr(line, '\t');
+	if (!tab)
+		return -1;
+	*tab = '\0';
+	unescape(tab + 1);
+	for (i = 0; i < NFIELDS; i++)
+		if (strcmp(fields[i].key, line) == 0)
+			break;
+	if (i == NFIELDS || parse_value(cfg, &fields[i], tab + 1))
+		return -1;
+	return 0;
+}
+
 int settings_load(struct crawl_config *cfg, const char *dir, char *err, size_t n)
 {
 	char path[4096], line[SC_SETTINGS_LINE_MAX];
@@ -273,8 +302,7 @@ int settings_load(struct crawl_config *cfg, const char *dir, char *err, size_t n
 	}
 	clear_lists(cfg);
 	while (fgets(line, sizeof(line), fp)) {
-		char *tab, *nl = strchr(line, '\n');
-		size_t i;
+		char *nl = strchr(line, '\n');
 
 		lineno++;
 		if (!nl) {
@@ -283,25 +311,42 @@ int settings_load(struct crawl_config *cfg, const char *dir, char *err, size_t n
 			return SC_EINVAL;
 		}
 		*nl = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		tab = strchr(line, '\t');
-		if (!tab)
-			goto bad;
-		*tab = '\0';
-		unescape(tab + 1);
-		for (i = 0; i < NFIELDS; i++)
-			if (strcmp(fields[i].key, line) == 0)
-				break;
-		if (i == NFIELDS || parse_value(cfg, &fields[i], tab + 1))
-			goto bad;
+		if (load_line(cfg, line)) {
+			snprintf(err, n, "'%s' line %d is not a setting", path, lineno);
+			fclose(fp);
+			return SC_EINVAL;
+		}
 	}
 	fclose(fp);
 	return 0;
-bad:
-	snprintf(err, n, "'%s' line %d is not a setting", path, lineno);
-	fclose(fp);
-	return SC_EINVAL;
+}
+
+int settings_parse(struct crawl_config *cfg, const char *text, size_t len,
+		   const char *what, char *err, size_t n)
+{
+	char line[SC_SETTINGS_LINE_MAX];
+	size_t at = 0;
+	int lineno = 0;
+
+	clear_lists(cfg);
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t l = nl ? (size_t)(nl - (text + at)) : len - at;
+
+		lineno++;
+		if (l >= sizeof(line) || memchr(text + at, '\0', l)) {
+			snprintf(err, n, "%s line %d is too long or holds a NUL", what, lineno);
+			return SC_EINVAL;
+		}
+		memcpy(line, text + at, l);
+		line[l] = '\0';
+		at += l + (nl ? 1 : 0);
+		if (load_line(cfg, line)) {
+			snprintf(err, n, "%s line %d is not a setting", what, lineno);
+			return SC_EINVAL;
+		}
+	}
+	return 0;
 }
 
 int settings_is_stored(const char *key)

@@ -14,6 +14,16 @@
 
 #include "crawler/config.h"
 
+#include "common/buf.h"
+
+/* The settings as text, the lines DIR/settings holds, appended to b. */
+void settings_text(const struct crawl_config *cfg, struct buf *b);
+
+/* Load settings from text (as settings_text() wrote it; what names it in
+ * an error, e.g. "the crawl's settings in Redis").  As settings_load(). */
+int settings_parse(struct crawl_config *cfg, const char *text, size_t len,
+		   const char *what, char *err, size_t n);
+
 /* Write DIR/settings (via a temporary file and rename).  0 or SC_EIO. */
 int settings_save(const struct crawl_config *cfg, const char *dir);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 void shard_config_fill(struct shard_config *s, const struct crawl_config *cfg,
-		       char *token, size_t token_len)
+		       double rate, char *token, size_t token_len)
 {
 
 	memset(s, 0, sizeof(*s));
@@ -44,8 +44,7 @@ void shard_config_fill(struct shard_config *s, const struct crawl_config *cfg,
 	s->max_crawl_delay_ms = cfg->max_crawl_delay * 1000;
 	s->delay_ms = cfg->delay_ms;
 	s->host_rate = cfg->host_rate;
-	/* until the first share: an equal part of --rate */
-	s->rate = cfg->rate / cfg->shards;
+	s->rate = rate / cfg->shards;
 	s->low_speed = cfg->low_speed;
 	s->low_speed_time = cfg->low_speed_time;
 	s->retries = cfg->retries;

@@ -43,8 +43,15 @@ void share_update(struct share *sh, struct procs *pr, struct frontier *fr,
 {
 	uint64_t demand[SC_MAX_SHARDS] = { 0 }, now = now_ms(), gap = 0;
 	uint32_t conc[SC_MAX_SHARDS];
+	double rate;
 	int i, busy = 0;
 
+	/* this process's part of --rate (all of it, unless the crawl is
+	 * shared); a cut is sent at once, before another node takes it up */
+	rate = fr->ops->rate(fr, cfg->rate);
+	if (rate < sh->last_rate)
+		force = 1;
+	sh->last_rate = rate;
 	if (!force && now - sh->last_ms < SHARE_MS)
 		return;
 	sh->last_ms = now;
@@ -53,13 +60,13 @@ void share_update(struct share *sh, struct procs *pr, struct frontier *fr,
 		busy += fr->ops->ready(fr, i) || pr->sp[i].inflight > 0;
 	}
 	share_split(demand, pr->n, (uint64_t)cfg->concurrency, conc);
-	if (cfg->rate > 0 && busy)
-		gap = (uint64_t)(1e6 * busy / cfg->rate + 0.5);
+	if (rate > 0 && busy)
+		gap = (uint64_t)(1e6 * busy / rate + 0.5);
 	for (i = 0; i < pr->n; i++) {
 		struct shard_proc *sp = &pr->sp[i];
 		uint32_t old = sp->concurrency, c = conc[i];
 		uint32_t diff = c > old ? c - old : old - c;
-		uint64_t g = cfg->rate > 0 && busy ? gap : sp->rate_gap_us;
+		uint64_t g = rate > 0 && busy ? gap : sp->rate_gap_us;
 		struct msg_share m;
 
 		if (sp->state != SP_RUNNING)

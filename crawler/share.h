@@ -11,7 +11,9 @@
  *           the same way, so a host that gains URLs can start them before
  *           the next split.  Every shard keeps at least 1: the sum may pass
  *           -c by the number of shards without demand.
- *   --rate  in equal parts over the shards with work (queued or in flight).
+ *   --rate  in equal parts over the shards with work (queued or in flight);
+ *           of a shared crawl, this node's share of it (frontier_ops.rate),
+ *           and a lower share is sent at once, not SHARE_MS later.
  *   window  a shard may hold 4 x its -c share of URLs (at least
  *           SC_WINDOW_MIN), its credits.
  *
@@ -36,6 +38,7 @@
 
 struct share {
 	uint64_t last_ms;       /* when the split was last worked out */
+	double last_rate;       /* the process's part of --rate then */
 };
 
 /*

@@ -149,6 +149,7 @@ void page_process(struct page_worker *w, const struct page_in *in,
 	r.status = in->status;
 	r.error = in->error;
 	r.fetch_ms = in->fetch_ms;
+	r.host_gap_ms = in->host_gap_ms;
 	r.ip = in->ip;
 	/* a header value past the protocol's string cap would make the whole
 	 * result a protocol error: such a Content-Type is dropped */

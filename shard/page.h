@@ -48,6 +48,7 @@ struct page_in {
 	const char *content_type; /* "" when none */
 	struct timespec start;  /* CLOCK_REALTIME, when the request was sent */
 	int truncated;          /* body cut at --max-size */
+	uint32_t host_gap_ms;   /* its host's gap (msg_result.host_gap_ms) */
 	const char *req;        /* request headers as sent */
 	size_t req_len;
 	const char *hdr;        /* response headers as received */

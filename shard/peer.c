@@ -244,6 +244,7 @@ int peers_hand(struct peers *ps, int k, struct xfer *x, long status,
 	m.wflags = in->truncated ? MSG_WORK_TRUNCATED : 0;
 	m.start_sec = (int64_t)in->start.tv_sec;
 	m.start_nsec = (uint32_t)in->start.tv_nsec;
+	m.host_gap_ms = in->host_gap_ms;
 	m.url = in->url;
 	m.error = in->error;
 	m.ip = in->ip;
@@ -312,6 +313,7 @@ static int take_work(struct peers *ps, int k, const struct frame *f,
 	in.content_type = m.content_type;
 	in.start.tv_sec = (time_t)m.start_sec;
 	in.start.tv_nsec = (long)m.start_nsec;
+	in.host_gap_ms = m.host_gap_ms;
 	in.truncated = (m.wflags & MSG_WORK_TRUNCATED) != 0;
 	in.req = m.req;
 	in.req_len = m.req_len;

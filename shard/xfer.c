@@ -339,6 +339,7 @@ void xfer_capture(const struct xfer *x, long status, const char *error,
 	in->content_type = ctype ? ctype : "";
 	in->start = x->start;
 	in->truncated = x->truncated;
+	in->host_gap_ms = x->host ? (uint32_t)(x->host->gap_us / 1000) : 0;
 	in->req = x->req.data;
 	in->req_len = x->req.len;
 	in->hdr = x->hdr.data;

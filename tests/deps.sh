@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev
       liblz4-dev libssl-dev libpsl-dev libdeflate-dev libisal-dev publicsuffix ca-certificates
-      valgrind openssl"
+      valgrind openssl libhiredis-dev redis-server"
 [ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do

@@ -263,6 +263,7 @@ static void test_messages(void)
 	r.bytes = 1234;
 	r.flags = MSG_RES_TRUNCATED;
 	r.attempts = 1;
+	r.host_gap_ms = 1000;
 	r.content_type = "text/html";
 	r.digest = "sha1:AAAA";
 	r.ip = "127.0.0.1";
@@ -278,6 +279,7 @@ static void test_messages(void)
 	CHECK_INT(d.id, 77);
 	CHECK_INT(d.status, 200);
 	CHECK_INT(d.bytes, 1234);
+	CHECK_INT(d.host_gap_ms, 1000);
 	CHECK_STR(d.content_type, "text/html");
 	CHECK_STR(d.location, "http://a/next");
 	CHECK_INT(d.nlinks, 2);
@@ -292,7 +294,7 @@ static void test_messages(void)
 	/* a string without its NUL */
 	r.nlinks = 2;
 	msg_result_encode(&b, &r);
-	b.data[8 + 4 + 4 + 8 + 4 + 4 + 4 + 9] = 'X';   /* "text/html\0" -> no NUL */
+	b.data[8 + 4 + 4 + 8 + 4 + 4 + 4 + 4 + 9] = 'X'; /* "text/html\0" -> no NUL */
 	CHECK_INT(msg_result_decode(b.data, b.len, &d), SC_EPROTO);
 	buf_release(&b);
 }
