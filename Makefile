@@ -13,7 +13,7 @@
 #
 # WERROR= turns warnings back into warnings; OPT= replaces the optimizer flags.
 
-PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate libisal
+PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate libisal yaml-0.1
 PREFIX  ?= /usr/local
 BUILD   ?= build
 OPT     ?= -O2 -g
