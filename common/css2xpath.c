@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define CSS_COMPOUNDS_MAX 32     /* compound selectors in one complex one */
+
 struct css {
 	const char *s;
 	size_t i, len;
@@ -280,33 +282,66 @@ static void css_compound(struct css *c)
 		css_fail(c, "expected a selector");
 }
 
-/* compound (combinator compound)*, up to ',' or the end. */
+/*
+ * compound (combinator compound)*, up to ',' or the end, written from the
+ * right: "A B > C" is ".//C[parent::B[ancestor::A]]".  The obvious
+ * ".//A//B/C" makes libxml2 2.9 merge one node-set per A with a duplicate
+ * check against all the nodes found so far, quadratic in the matches (17 s
+ * for 100,000 list items); this form walks the document once and looks up
+ * from each candidate, at most SC_EXTRACT_DEPTH_MAX ancestors.  As in a
+ * browser's element.querySelectorAll(), the ancestors may lie outside the
+ * context node (an item): only the subject must be inside it.
+ */
 static void css_complex(struct css *c)
 {
-	css_skip(c);
-	css_puts(c, ".//");
-	css_compound(c);
-	while (!c->rc) {
-		size_t before = c->i;
+	struct buf parts[CSS_COMPOUNDS_MAX], *out = c->out;
+	char comb[CSS_COMPOUNDS_MAX];
+	int n = 0, k;
 
+	css_skip(c);
+	for (;;) {
+		size_t before;
+
+		if (n == CSS_COMPOUNDS_MAX) {
+			css_fail(c, "too many compound selectors");
+			break;
+		}
+		buf_init(&parts[n], CSS_SELECTOR_MAX * 16);
+		c->out = &parts[n++];
+		css_compound(c);
+		c->out = out;
+		if (c->rc)
+			break;
+		before = c->i;
 		css_skip(c);
 		if (c->i >= c->len || c->s[c->i] == ',')
-			return;
+			break;
 		if (c->s[c->i] == '>') {
 			c->i++;
 			css_skip(c);
-			css_puts(c, "/");
+			comb[n - 1] = '>';
 		} else if (c->s[c->i] == '+' || c->s[c->i] == '~') {
 			css_fail(c, "unsupported combinator");
-			return;
+			break;
 		} else if (c->i > before) {
-			css_puts(c, "//");
+			comb[n - 1] = ' ';
 		} else {
 			css_fail(c, "unexpected character");
-			return;
+			break;
 		}
-		css_compound(c);
 	}
+	if (!c->rc) {
+		css_puts(c, ".//");
+		css_put(c, parts[n - 1].data, parts[n - 1].len);
+		for (k = n - 2; k >= 0; k--) {
+			css_puts(c, comb[k] == '>' ? "[parent::" : "[ancestor::");
+			css_put(c, parts[k].data, parts[k].len);
+		}
+		for (k = n - 2; k >= 0; k--)
+			css_puts(c, "]");
+	}
+	for (k = 0; k < n; k++)
+		buf_release(&parts[k]);
 }
 
 int css2xpath(const char *css, struct buf *out, char *err, size_t n)

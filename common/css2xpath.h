@@ -21,10 +21,13 @@
  * Not supported: sibling combinators (+ ~), other pseudo-classes and
  * pseudo-elements, [a~=v] and [a|=v], namespaces, escapes.
  *
- * The XPath is relative to the context node: "div.x > a" becomes
- * ".//div[contains(concat(' ',normalize-space(@class),' '),' x ')]/a",
- * so a selector applied to an item matches inside that item, and applied
- * to the document matches anywhere in it.
+ * The XPath selects descendants of the context node, tested upwards:
+ * "div.x > a" becomes
+ * ".//a[parent::div[contains(concat(' ',normalize-space(@class),' '),' x ')]]",
+ * so a selector applied to an item matches elements inside that item
+ * (whose ancestors named by the selector may be outside it, as with a
+ * browser's element.querySelectorAll()), and applied to the document
+ * matches anywhere in it.  At most 32 compound selectors between commas.
  */
 #ifndef SC_CSS2XPATH_H
 #define SC_CSS2XPATH_H

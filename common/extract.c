@@ -30,7 +30,13 @@
 #define EX_HTML_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
 			 HTML_PARSE_NOWARNING | HTML_PARSE_NONET | \
 			 HTML_PARSE_COMPACT)
-#define EX_LOWER "translate(%s,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
+#define EX_SLOTS 65536          /* > 2 * SC_LINKS_MAX, a power of two */
+
+struct ex_slot {
+	uint32_t off;           /* of the URL in res.links */
+	uint32_t hash;
+	uint32_t gen;           /* == x->gen: in use */
+};
 
 /* The page being extracted: what the helpers below share. */
 struct ex_page {
@@ -65,7 +71,7 @@ void extract_release(struct extractor *x)
 	buf_release(&x->jsonld);
 	buf_release(&x->meta);
 	buf_release(&x->keys);
-	free(x->hashes);
+	free(x->slots);
 	if (x->xp)
 		xmlXPathFreeContext(x->xp);
 	if (x->q_base) {
@@ -519,27 +525,38 @@ static uint32_t ex_hash(const char *s)
 	return h;
 }
 
-/* A follow link, resolved and normalized, once. */
+/* A follow link, resolved and normalized, once: an open-addressing table
+ * of EX_SLOTS (twice SC_LINKS_MAX, rounded up) offsets into res.links,
+ * emptied for each page by a new generation. */
 static void ex_link(struct ex_page *p, const char *ref)
 {
 	struct extractor *x = p->x;
-	const char *u0;
+	struct ex_slot *sl;
 	uint32_t h, i;
 	char *u;
 
 	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u))
 		return;
 	h = ex_hash(u);
-	for (i = 0, u0 = extract_first(&x->res.links); u0 && i < x->res.nlinks;
-	     i++, u0 = extract_next(&x->res.links, u0))
-		if (x->hashes[i] == h && strcmp(u0, u) == 0)
+	for (i = h & (EX_SLOTS - 1);; i = (i + 1) & (EX_SLOTS - 1)) {
+		sl = &x->slots[i];
+		if (sl->gen != x->gen)
+			break;
+		if (sl->hash == h && strcmp(x->res.links.data + sl->off, u) == 0)
 			goto out;
-	if (x->res.nlinks >= SC_LINKS_MAX ||
-	    buf_append(&x->res.links, u, strlen(u) + 1)) {
+	}
+	if (x->res.nlinks >= SC_LINKS_MAX) {
 		x->res.links_dropped++;
 		goto out;
 	}
-	x->hashes[x->res.nlinks++] = h;
+	sl->off = (uint32_t)x->res.links.len;
+	if (buf_append(&x->res.links, u, strlen(u) + 1)) {
+		x->res.links_dropped++;
+		goto out;
+	}
+	sl->hash = h;
+	sl->gen = x->gen;
+	x->res.nlinks++;
 out:
 	free(u);
 }
@@ -577,8 +594,12 @@ static void ex_follow(struct ex_page *p)
 		xmlXPathFreeObject(o);
 	if (x->res.nofollow)
 		return;
-	if (!x->hashes)
-		x->hashes = xcalloc(SC_LINKS_MAX, sizeof(*x->hashes));
+	if (!x->slots)
+		x->slots = xcalloc(EX_SLOTS, sizeof(*x->slots));
+	if (++x->gen == 0) {
+		memset(x->slots, 0, EX_SLOTS * sizeof(*x->slots));
+		x->gen = 1;
+	}
 	o = ex_eval(p, p->rule->follow_sel.comp, (xmlNodePtr)p->doc);
 	for (i = 0; o && o->type == XPATH_NODESET && o->nodesetval &&
 	     i < o->nodesetval->nodeNr; i++) {

@@ -7,8 +7,11 @@
  * caps (common/limits.h):
  *   SC_EXTRACT_DOC_MAX     decoded bytes: a larger page is not extracted;
  *   SC_EXTRACT_DEPTH_MAX   open elements: the parse stops there, and the
- *                          page is not extracted (libxml2 2.9 would build a
- *                          100,000-deep tree, and its walks recurse);
+ *                          page is not extracted.  libxml2's tree builder
+ *                          itself halts, silently, past 256 (its
+ *                          xmlParserMaxDepth without XML_PARSE_HUGE, which
+ *                          is never set): the cap is below that, so such a
+ *                          page is said to be too deep, not cut short;
  *   SC_EXTRACT_ITEMS_MAX   items kept from a page (the rest counted: cut);
  *   SC_EXTRACT_BYTES_MAX   bytes of JSON of those items (the same);
  *   SC_EXTRACT_VALUE_MAX   bytes of one value (cut at a UTF-8 boundary);
@@ -65,6 +68,8 @@ struct extract_result {
 	char why[128];          /* not extracted: why; "" when it was */
 };
 
+struct ex_slot;
+
 /* The reusable state of one process's extraction (scratch buffers, an
  * XPath context); private to extract.c. */
 struct extractor {
@@ -75,7 +80,8 @@ struct extractor {
 	struct buf jsonld;      /* the page's "jsonld" member */
 	struct buf meta;        /* the page's "meta" member */
 	struct buf keys;        /* meta keys seen, NUL-separated */
-	uint32_t *hashes;       /* of the follow links kept */
+	struct ex_slot *slots;  /* the follow links kept, by hash */
+	uint32_t gen;           /* slots of another generation are empty */
 	void *xp;               /* xmlXPathContextPtr, made on first use */
 	void *q_base, *q_robots, *q_jsonld, *q_meta; /* compiled queries */
 	int too_deep;           /* the parse passed SC_EXTRACT_DEPTH_MAX */

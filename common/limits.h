@@ -27,7 +27,7 @@
 
 /* Extraction rules (common/extract.h), per page a rule matches */
 #define SC_EXTRACT_DOC_MAX    (8u << 20)    /* decoded HTML bytes given a tree */
-#define SC_EXTRACT_DEPTH_MAX  512           /* open elements; deeper: not extracted */
+#define SC_EXTRACT_DEPTH_MAX  250           /* open elements; deeper: not extracted (libxml2 halts past 256) */
 #define SC_EXTRACT_ITEMS_MAX  1000          /* items kept from one page */
 #define SC_EXTRACT_BYTES_MAX  (4u << 20)    /* JSON bytes of those items */
 #define SC_EXTRACT_VALUE_MAX  (256u << 10)  /* bytes of one field value */
