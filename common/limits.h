@@ -34,6 +34,7 @@
 #define SC_EXTRACT_VALUES_MAX 1000          /* values of one all: true field */
 #define SC_EXTRACT_META_MAX   256           /* <meta> entries of "meta" */
 #define SC_EXTRACT_JSONLD_MAX 16            /* JSON-LD blocks of "jsonld" */
+#define SC_RULES_COPY         "extract.yaml" /* the crawl's copy of its rules, in DIR */
 
 /* robots.txt */
 #define SC_ROBOTS_MAX         (512u << 10)  /* bytes parsed (RFC 9309 asks for at least 500 KiB) */

@@ -137,13 +137,30 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
 	    buf_put_str(b, r->links ? r->links : "", r->links_len))
 		return SC_ETOOBIG;
+	if ((r->flags & MSG_RES_EXTRACT) &&
+	    (buf_put_u32(b, r->items_dropped) || buf_put_u32(b, r->items_cut) ||
+	     buf_put_u32(b, r->jsonld_invalid) || put_cstr(b, r->not_extracted) ||
+	     buf_put_u32(b, r->nitems) ||
+	     buf_put_str(b, r->items ? r->items : "", r->items_len)))
+		return SC_ETOOBIG;
 	return 0;
+}
+
+/* Exactly n NUL-terminated strings in p (len bytes). */
+static int nul_strings(const char *p, size_t len, uint32_t n)
+{
+	size_t i, count = 0;
+
+	if (len && p[len - 1] != '\0')
+		return 0;
+	for (i = 0; i < len; i++)
+		count += p[i] == '\0';
+	return count == n;
 }
 
 int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 {
 	struct cursor c;
-	size_t i, count = 0;
 
 	memset(r, 0, sizeof(*r));
 	cursor_init(&c, p, n);
@@ -163,14 +180,25 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->links_dropped = cursor_u32(&c);
 	r->nlinks = cursor_u32(&c);
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
+	if (r->flags & MSG_RES_EXTRACT) {
+		r->items_dropped = cursor_u32(&c);
+		r->items_cut = cursor_u32(&c);
+		r->jsonld_invalid = cursor_u32(&c);
+		r->not_extracted = get_cstr(&c, MSG_ERR_MAX);
+		r->nitems = cursor_u32(&c);
+		r->items = cursor_str(&c, &r->items_len, SC_EXTRACT_BYTES_MAX);
+	} else {
+		r->not_extracted = "";
+	}
 	if (c.err || c.left || r->status > 999)
 		return SC_EPROTO;
 	/* the link block must be exactly nlinks NUL-terminated strings */
-	if (r->links_len && r->links[r->links_len - 1] != '\0')
+	if (!nul_strings(r->links, r->links_len, r->nlinks) || r->nlinks > SC_LINKS_MAX)
 		return SC_EPROTO;
-	for (i = 0; i < r->links_len; i++)
-		count += r->links[i] == '\0';
-	if (count != r->nlinks || r->nlinks > SC_LINKS_MAX)
+	if ((r->flags & MSG_RES_EXTRACT) &&
+	    (!nul_strings(r->items, r->items_len, r->nitems) ||
+	     r->nitems > SC_EXTRACT_ITEMS_MAX ||
+	     (r->items_len && memchr(r->items, '\n', r->items_len))))
 		return SC_EPROTO;
 	return 0;
 }
