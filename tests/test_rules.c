@@ -34,17 +34,19 @@ static const struct { const char *css, *xpath; } css_ok[] = {
 	{ "a[href^=http]",      ".//a[starts-with(@href,'http')]" },
 	{ "a[href$='.pdf']",    ".//a[substring(@href,string-length(@href)-3)='.pdf']" },
 	{ "a[href*=shop]",      ".//a[contains(@href,'shop')]" },
-	{ "ul li",              ".//ul//li" },
-	{ "ul > li",            ".//ul/li" },
-	{ "ul>li",              ".//ul/li" },
-	{ "div ul > li a",      ".//div//ul/li//a" },
+	{ "ul li",              ".//li[ancestor::ul]" },
+	{ "ul > li",            ".//li[parent::ul]" },
+	{ "ul>li",              ".//li[parent::ul]" },
+	{ "div ul > li a",      ".//a[ancestor::li[parent::ul[ancestor::div]]]" },
 	{ "li:first-child",     ".//li[not(preceding-sibling::*)]" },
 	{ "li:nth-child(3)",    ".//li[count(preceding-sibling::*)=2]" },
-	{ "tr > td:nth-child( 1 )", ".//tr/td[count(preceding-sibling::*)=0]" },
+	{ "tr > td:nth-child( 1 )", ".//td[count(preceding-sibling::*)=0][parent::tr]" },
 	{ "h1, h2",             ".//h1 | .//h2" },
 	{ "a.next,a.product",   ".//a" CLS("next") " | .//a" CLS("product") },
 	{ "  div  ",            ".//div" },
 	{ ".caf\xc3\xa9",       ".//*" CLS("caf\xc3\xa9") },
+	{ "div.a > p:first-child span", ".//span[ancestor::p[not(preceding-sibling::*)]"
+	  "[parent::div" CLS("a") "]]" },
 };
 
 static const struct { const char *css, *why; } css_bad[] = {
