@@ -5,6 +5,7 @@
 #include "common/jsonld.h"
 
 #include "common/err.h"
+#include "common/json.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -45,37 +46,6 @@ static void jp_ws(struct jp *p)
 static int jp_hex(int c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* The length of the valid UTF-8 sequence at s[i] (2..4), or 0. */
-static size_t jp_utf8(const unsigned char *s, size_t left)
-{
-	unsigned c = s[0], cp;
-	size_t len, k;
-
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (left < len)
-		return 0;
-	for (k = 1; k < len; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[k] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
 }
 
 static void jp_string(struct jp *p)
@@ -125,7 +95,7 @@ static void jp_string(struct jp *p)
 			p->i++;
 			continue;
 		}
-		k = jp_utf8(p->s + p->i, p->n - p->i);
+		k = json_utf8_len(p->s + p->i, p->n - p->i);
 		if (!k) {
 			jp_fail(p, "invalid UTF-8 in a string");
 			return;
