@@ -14,7 +14,7 @@
 #
 # WERROR= turns warnings back into warnings; OPT= replaces the optimizer flags.
 
-PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate libisal hiredis
+PKGS    := libcurl libxml-2.0 zlib liblz4 libcrypto libpsl libdeflate libisal hiredis yaml-0.1
 PREFIX  ?= /usr/local
 BUILD   ?= build
 OPT     ?= -O2 -g
@@ -62,7 +62,7 @@ shardcrawl: $(BUILD)/shardcrawl
 $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(CRAWLER_OBJ) $(SHARD_OBJ) $(COMMON_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(filter-out $(BUILD)/crawler/main.o,$(CRAWLER_OBJ)) $(SHARD_OBJ) $(COMMON_OBJ) $(ALL_LDLIBS)
 
-$(BUILD)/testsrv: $(BUILD)/tests/testsrv.o
+$(BUILD)/testsrv: $(BUILD)/tests/testsrv.o $(BUILD)/tests/shop.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 programs: check-deps $(BUILD)/shardcrawl $(TEST_BIN) $(TOOL_BIN)

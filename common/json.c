@@ -3,8 +3,7 @@
 
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t json_utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned c = p[0];
 	size_t len, i;
@@ -70,7 +69,7 @@ int json_str(struct buf *b, const char *s, size_t n)
 		} else if (c == '\t') {
 			rc = buf_append(b, "\\t", 2);
 			i++;
-		} else if (c < 0x20 || (k = utf8_len(p + i, n - i)) == 0) {
+		} else if (c < 0x20 || (k = json_utf8_len(p + i, n - i)) == 0) {
 			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			rc = buf_append(b, e, 6);
 			i++;

@@ -13,6 +13,11 @@
 
 #include "common/buf.h"
 
+/* The length of the valid UTF-8 sequence at p (1..4; n >= 1 bytes
+ * there), or 0 when it is not one (overlong, a surrogate, past U+10FFFF,
+ * cut short). */
+size_t json_utf8_len(const unsigned char *p, size_t n);
+
 /* Append s (n bytes) as a quoted JSON string; 0 or SC_ETOOBIG. */
 int json_str(struct buf *b, const char *s, size_t n);
 /* The same, or null when s is NULL. */

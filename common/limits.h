@@ -27,6 +27,17 @@
 #define SC_DNS_CACHE_S        0             /* libcurl DNS cache lifetime (shard/xfer.c) */
 #define SC_CURL_RECYCLE       1024          /* cache overflows before a fresh multi handle (shard/shard.c) */
 
+/* Extraction rules (common/extract.h), per page a rule matches */
+#define SC_EXTRACT_DOC_MAX    (8u << 20)    /* decoded HTML bytes given a tree */
+#define SC_EXTRACT_DEPTH_MAX  250           /* open elements; deeper: not extracted (libxml2 halts past 256) */
+#define SC_EXTRACT_ITEMS_MAX  1000          /* items kept from one page */
+#define SC_EXTRACT_BYTES_MAX  (4u << 20)    /* JSON bytes of those items */
+#define SC_EXTRACT_VALUE_MAX  (256u << 10)  /* bytes of one field value */
+#define SC_EXTRACT_VALUES_MAX 1000          /* values of one all: true field */
+#define SC_EXTRACT_META_MAX   256           /* <meta> entries of "meta" */
+#define SC_EXTRACT_JSONLD_MAX 16            /* JSON-LD blocks of "jsonld" */
+#define SC_RULES_COPY         "extract.yaml" /* the crawl's copy of its rules, in DIR */
+
 /* robots.txt */
 #define SC_ROBOTS_MAX         (512u << 10)  /* bytes parsed (RFC 9309 asks for at least 500 KiB) */
 #define SC_ROBOTS_RULES_MAX   10000         /* allow/disallow rules kept for one host */

@@ -154,6 +154,12 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
 	    buf_put_str(b, r->links ? r->links : "", r->links_len))
 		return SC_ETOOBIG;
+	if ((r->flags & MSG_RES_EXTRACT) &&
+	    (buf_put_u32(b, r->items_dropped) || buf_put_u32(b, r->items_cut) ||
+	     buf_put_u32(b, r->jsonld_invalid) || put_cstr(b, r->not_extracted) ||
+	     buf_put_u32(b, r->nitems) ||
+	     buf_put_str(b, r->items ? r->items : "", r->items_len)))
+		return SC_ETOOBIG;
 	return 0;
 }
 
@@ -192,10 +198,26 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->links_dropped = cursor_u32(&c);
 	r->nlinks = cursor_u32(&c);
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
+	if (r->flags & MSG_RES_EXTRACT) {
+		r->items_dropped = cursor_u32(&c);
+		r->items_cut = cursor_u32(&c);
+		r->jsonld_invalid = cursor_u32(&c);
+		r->not_extracted = get_cstr(&c, MSG_ERR_MAX);
+		r->nitems = cursor_u32(&c);
+		r->items = cursor_str(&c, &r->items_len, SC_EXTRACT_BYTES_MAX);
+	} else {
+		r->not_extracted = "";
+	}
 	if (c.err || c.left || r->status > 999)
 		return SC_EPROTO;
 	/* a page's links are capped at SC_LINKS_MAX, a sitemap's entries higher */
-	return link_block_ok(r->links, r->links_len, r->nlinks, SC_SITEMAP_URLS_MAX);
+	if (link_block_ok(r->links, r->links_len, r->nlinks, SC_SITEMAP_URLS_MAX))
+		return SC_EPROTO;
+	if ((r->flags & MSG_RES_EXTRACT) &&
+	    (link_block_ok(r->items, r->items_len, r->nitems, SC_EXTRACT_ITEMS_MAX) ||
+	     (r->items_len && memchr(r->items, '\n', r->items_len))))
+		return SC_EPROTO;
+	return 0;
 }
 
 int msg_found_encode(struct buf *b, const struct msg_found *m)

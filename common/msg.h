@@ -63,6 +63,9 @@ struct msg_url {
 #define MSG_RES_LINKS_CUT  0x02 /* more links than the per-page cap */
 #define MSG_RES_NOFOLLOW   0x04 /* meta robots nofollow */
 #define MSG_RES_SITEMAPS   0x08 /* a sitemap index: the links are sitemaps */
+#define MSG_RES_EXTRACT    0x10 /* an extraction rule matched the page: the
+				 * extraction fields below are encoded (only
+				 * then, so other results are as before) */
 
 struct msg_result {
 	uint64_t id;
@@ -85,6 +88,15 @@ struct msg_result {
 	const char *links;      /* nlinks NUL-terminated URLs back to back */
 	size_t links_len;
 	uint32_t links_dropped;
+	/* with MSG_RES_EXTRACT (common/extract.h) */
+	uint32_t nitems;
+	const char *items;      /* nitems JSON member lists, NUL-terminated, back
+				 * to back; none holds a newline */
+	size_t items_len;
+	uint32_t items_dropped; /* without a required field */
+	uint32_t items_cut;     /* past the per-page caps */
+	uint32_t jsonld_invalid; /* JSON-LD blocks that were not JSON */
+	const char *not_extracted; /* why the page was not, "" when it was */
 };
 
 /* HELLO */
@@ -186,7 +198,10 @@ int msg_work_encode(struct buf *b, const struct msg_work *w);
 int msg_work_decode(const void *p, size_t n, const void *blob, size_t blob_len,
 		    size_t body_max, struct msg_work *w);
 
-/* RESULT: encode into b (reset first); links as in struct msg_result. */
+/* RESULT: encode into b (reset first); links as in struct msg_result.
+ * The decoder checks the extraction fields as it does the links: items
+ * at most SC_EXTRACT_ITEMS_MAX and SC_EXTRACT_BYTES_MAX bytes, exactly
+ * nitems strings, no newline; not_extracted at most 1024 bytes. */
 int msg_result_encode(struct buf *b, const struct msg_result *r);
 /* Decode and check; 0 or SC_EPROTO. */
 int msg_result_decode(const void *p, size_t n, struct msg_result *r);

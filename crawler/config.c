@@ -6,6 +6,7 @@
 #include "common/err.h"
 #include "common/limits.h"
 #include "crawler/config.h"
+#include "common/rules.h"
 #include "crawler/options.h"
 
 #include <regex.h>
@@ -69,10 +70,25 @@ void config_compile(struct crawl_config *cfg)
 	}
 }
 
+void config_rules(struct crawl_config *cfg, const char *path)
+{
+	char err[1024];
+
+	cfg->rules = xcalloc(1, sizeof(*cfg->rules));
+	if (rules_load(cfg->rules, path, err, sizeof(err)))
+		usage_die("--extract: %s", err);
+}
+
 void config_release(struct crawl_config *cfg)
 {
 	int i;
 
+	if (cfg->rules) {
+		rules_release(cfg->rules);
+		free(cfg->rules);
+	}
+	free(cfg->extract_file);
+	free(cfg->extract_from);
 	for (i = 0; i < cfg->nseeds; i++)
 		free(cfg->seeds[i]);
 	for (i = 0; i < cfg->nheaders; i++)

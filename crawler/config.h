@@ -86,6 +86,11 @@ struct crawl_config {
 	long lease_s;           /* --lease: host leases expire after this */
 	int status;             /* --status: print the shared crawl's state */
 	char *node;             /* this node's name, given at the join */
+	char *extract_file;     /* --extract RULES as given (stored, shown) */
+	struct rules *rules;    /* compiled from it (or, on --resume, from the
+				 * crawl's copy DIR/extract.yaml); NULL: none */
+	int extract_only;       /* --extract-only: no WARC records */
+	char *extract_from;     /* --extract-from DIR: no crawl */
 };
 
 /*
@@ -101,6 +106,10 @@ void config_defaults(struct crawl_config *cfg);
 
 /* Compile the --allow / --deny sources; a bad one exits 2. */
 void config_compile(struct crawl_config *cfg);
+
+/* Read and check the rules file at path into cfg->rules; bad rules exit 2
+ * with the rule and field named (common/rules.h). */
+void config_rules(struct crawl_config *cfg, const char *path);
 
 /* Free what cfg owns. */
 void config_release(struct crawl_config *cfg);

@@ -22,7 +22,9 @@
 #include "common/msg.h"
 #include "common/robots.h"
 #include "common/url.h"
+#include "common/rules.h"
 #include "crawler/frontier.h"
+#include "crawler/items.h"
 #include "crawler/journal.h"
 #include "crawler/output.h"
 #include "crawler/pages.h"
@@ -58,6 +60,7 @@ struct coord {
 	struct source src;
 	struct output out;
 	struct buf line;        /* one pages.jsonl line */
+	struct buf ilines;      /* one page's items.jsonl lines */
 	struct buf batch;       /* one frame body */
 	struct buf jline;       /* one journal line */
 	struct rstr *jref;      /* the referrer the journal named last */
@@ -328,16 +331,31 @@ out:
 	rstr_put(ref);
 }
 
+/* A page a rule matched: its items (before its pages.jsonl line, which
+ * then says where items.jsonl ends: crawler/items.h) and their counts. */
+static void take_items(struct coord *c, const char *url, const struct msg_result *r,
+		       struct pages_where *w)
+{
+	buf_reset(&c->ilines);
+	if (r->nitems && (items_lines(&c->ilines, url, r->items, r->items_len,
+				      w->warc_file, w->offset) ||
+			  output_items(&c->out, c->ilines.data, c->ilines.len)))
+		c->fatal = 1;
+	w->items_end = c->out.items_off;
+	stats_extract(&c->st, r->nitems, r->items_dropped, r->items_cut,
+		      r->jsonld_invalid, r->not_extracted);
+}
+
 static int on_result(struct coord *c, struct shard_proc *sp, const struct frame *f)
 {
 	struct msg_result r;
-	struct pages_where w = { NULL, 0, 0, NULL };
+	struct pages_where w = { NULL, 0, 0, NULL, 0 };
 	struct fentry *e;
 	uint64_t off = 0;
 
 	if (msg_result_decode(f->body, f->body_len, &r))
 		return SC_EPROTO;
-	if ((uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
+	if ((uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len || (c->cfg->extract_only && f->blob_len) ||
 	    (f->blob_len && !r.warc_resp_len))
 		return SC_EPROTO;
 	e = procs_slot_take(sp, r.id);
@@ -351,6 +369,8 @@ static int on_result(struct coord *c, struct shard_proc *sp, const struct frame 
 	}
 	if (FENTRY_KIND(e->redirects) == FENTRY_SITEMAP)
 		w.kind = "sitemap";
+	if ((r.flags & MSG_RES_EXTRACT) && !c->fatal)
+		take_items(c, e->url, &r, &w);
 	if (!c->fatal)
 		write_page(c, e->url, e->depth, e->referrer, &r, &w);
 	if (r.links_dropped) {
@@ -644,11 +664,33 @@ static int open_output(struct coord *c, const struct output_resume *res)
 		fields = f;
 		snprintf(c->out.node, sizeof(c->out.node), "%s", cfg->node);
 	}
-	rc = output_open(&c->out, c->cfg->outdir, c->cfg->warc_max_size, fields, res);
+	rc = output_open(&c->out, c->cfg->outdir, c->cfg->warc_max_size, fields, res,
+			 (cfg->rules ? OUTPUT_ITEMS : 0) | (cfg->extract_only ? OUTPUT_NO_WARC : 0));
 	free(fields);
 	if (rc)
 		log_error("cannot open '%s': %s", c->out.err_path, strerror(c->out.err_errno));
 	return rc;
+}
+
+/* The crawl's copy of its rules, which --resume reads (before the
+ * settings, whose presence makes a directory a crawl). */
+static int save_rules(const struct crawl_config *cfg)
+{
+	char path[4096], tmp[4096];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", cfg->outdir, SC_RULES_COPY);
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", cfg->outdir, SC_RULES_COPY);
+	fp = fopen(tmp, "w");
+	if (!fp)
+		return -1;
+	if (fwrite(cfg->rules->text, 1, cfg->rules->text_len, fp) != cfg->rules->text_len) {
+		fclose(fp);
+		return -1;
+	}
+	if (fclose(fp) != 0 || rename(tmp, path) != 0)
+		return -1;
+	return 0;
 }
 
 /* How the crawl's pages went, all runs together (crawler/coord.h). */
@@ -681,6 +723,11 @@ static int crawl(struct coord *c)
 	if (!cfg->resume) {
 		if (open_output(c, NULL))
 			return COORD_EXIT_STOPPED;
+		if (cfg->rules && save_rules(cfg)) {
+			log_error("cannot write '%s/%s': %s", cfg->outdir, SC_RULES_COPY,
+				  strerror(errno));
+			return COORD_EXIT_STOPPED;
+		}
 		if (settings_save(cfg, cfg->outdir)) {
 			log_error("cannot write '%s/settings': %s", cfg->outdir, strerror(errno));
 			return COORD_EXIT_STOPPED;
@@ -760,11 +807,12 @@ int coord_run(const struct crawl_config *cfg)
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
 	c.lock_fd = -1;
-	c.out.warc_fd = c.out.pages_fd = c.out.journal_fd = -1;
+	c.out.warc_fd = c.out.pages_fd = c.out.journal_fd = c.out.items_fd = -1;
 	c.tty = isatty(STDERR_FILENO);
 	stats_init(&c.st);
 	scope_init(&c.scope, cfg);
 	buf_init(&c.line, SC_URL_MAX * 4 + 8192);
+	buf_init(&c.ilines, SC_EXTRACT_BYTES_MAX + (size_t)SC_EXTRACT_ITEMS_MAX * (SC_URL_MAX + 256));
 	buf_init(&c.batch, SC_FRAME_BODY_MAX);
 	buf_init(&c.jline, SC_URL_MAX * 2 + 64);
 
@@ -786,6 +834,7 @@ int coord_run(const struct crawl_config *cfg)
 	scope_release(&c.scope);
 	stats_release(&c.st);
 	buf_release(&c.line);
+	buf_release(&c.ilines);
 	buf_release(&c.batch);
 	buf_release(&c.jline);
 	if (c.lock_fd >= 0)

@@ -6,11 +6,14 @@
  */
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "common/url.h"
 #include "crawler/cluster.h"
 #include "crawler/config.h"
+#include "common/rules.h"
 #include "crawler/coord.h"
+#include "crawler/extract_from.h"
 #include "crawler/options.h"
 #include "crawler/settings.h"
 #include "crawler/source.h"
@@ -87,6 +90,22 @@ static void load_resume(struct crawl_config *cli, struct crawl_config *res)
 	/* the way out, not the crawl: this run's, not stored */
 	SWAP_STR(res->proxy, cli->proxy);
 	SWAP_STR(res->no_proxy, cli->no_proxy);
+	/* the rules are the crawl's copy; --extract again must name the same */
+	if (res->extract_file) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s", res->outdir, SC_RULES_COPY);
+		config_rules(res, path);
+	}
+	if (cli->extract_file && !res->rules)
+		usage_die("--resume: --extract: the crawl was started without it");
+	if (cli->extract_file) {
+		config_rules(cli, cli->extract_file);
+		if (cli->rules->text_len != res->rules->text_len ||
+		    memcmp(cli->rules->text, res->rules->text, cli->rules->text_len) != 0)
+			usage_die("--resume: --extract '%s' differs from the crawl's rules "
+				  "('%s/%s')", cli->extract_file, res->outdir, SC_RULES_COPY);
+	}
 }
 
 int main(int argc, char **argv)
@@ -120,12 +139,31 @@ int main(int argc, char **argv)
 	if (cfg.redis_url && resume)
 		usage_die("--resume: not with --redis: a node rejoins its crawl with "
 			  "--redis and --crawl and a new -o");
+	if (cfg.redis_url && (cfg.extract_file || cfg.extract_from))
+		usage_die("--extract: not with --redis yet (the rules file is not shared "
+			  "between nodes)");
 	if (cfg.status) {
 		rc = cluster_status(&cfg);
 		config_release(&cfg);
 		curl_global_cleanup();
 		return rc;
 	}
+	if (cfg.extract_from) {
+		if (!cfg.extract_file)
+			usage_die("--extract-from needs --extract RULES");
+		if (resume || optind < argc || cfg.urls_file)
+			usage_die("--extract-from runs no crawl: no URLs, --urls or --resume");
+		config_rules(&cfg, cfg.extract_file);
+		log_init("shardcrawl", cfg.verbose ? LOG_DEBUG : LOG_WARN);
+		rc = extract_from_run(cfg.rules, cfg.extract_from, cfg.quiet);
+		config_release(&cfg);
+		curl_global_cleanup();
+		return rc;
+	}
+	if (cfg.extract_only && !cfg.extract_file && !resume)
+		usage_die("--extract-only needs --extract RULES");
+	if (cfg.extract_file && !resume)
+		config_rules(&cfg, cfg.extract_file);
 	for (i = optind; i < argc; i++) {
 		char *norm = NULL, *with = NULL;
 		const char *seed = argv[i];

@@ -29,6 +29,7 @@ enum {
 	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY, OPT_COOKIES,
 	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE, OPT_SITEMAPS, OPT_REDIS,
 	OPT_CRAWL, OPT_LEASE, OPT_STATUS,
+	OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_EXTRACT_FROM,
 };
 
 static const struct option long_opts[] = {
@@ -89,6 +90,9 @@ static const struct option long_opts[] = {
 	{ "crawl",           required_argument, NULL, OPT_CRAWL },
 	{ "lease",           required_argument, NULL, OPT_LEASE },
 	{ "status",          no_argument,       NULL, OPT_STATUS },
+	{ "extract",         required_argument, NULL, OPT_EXTRACT },
+	{ "extract-only",    no_argument,       NULL, OPT_EXTRACT_ONLY },
+	{ "extract-from",    required_argument, NULL, OPT_EXTRACT_FROM },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -355,6 +359,22 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 		case OPT_HOST_FAIL_LIMIT:
 			mark("host-fail-limit");
 			cfg->host_fail_limit = (int)opt_long("--host-fail-limit", optarg, 1, 1000000);
+			break;
+		case OPT_EXTRACT:
+			/* not marked: on --resume the rules are compared by
+			 * their text, not their file name (main.c) */
+			if (!*optarg)
+				usage_die("--extract: empty file name");
+			opt_set_str(&cfg->extract_file, optarg);
+			break;
+		case OPT_EXTRACT_ONLY:
+			mark("extract-only");
+			cfg->extract_only = 1;
+			break;
+		case OPT_EXTRACT_FROM:
+			if (!*optarg)
+				usage_die("--extract-from: empty directory name");
+			opt_set_str(&cfg->extract_from, optarg);
 			break;
 		case 'q':
 			cfg->quiet = 1;

@@ -110,14 +110,15 @@ static int reopen(struct output *o, const char *name, uint64_t len)
 }
 
 int output_open(struct output *o, const char *dir, uint64_t warc_max,
-		const char *fields, const struct output_resume *res)
+		const char *fields, const struct output_resume *res, unsigned flags)
 {
 	char node[sizeof(o->node)];
 
 	memcpy(node, o->node, sizeof(node));
 	memset(o, 0, sizeof(*o));
 	memcpy(o->node, node, sizeof(node));
-	o->warc_fd = o->pages_fd = o->journal_fd = -1;
+	o->warc_fd = o->pages_fd = o->journal_fd = o->items_fd = -1;
+	o->flags = flags;
 	o->dir = xstrdup(dir);
 	o->warc_max = warc_max;
 	o->info_fields = xstrdup(fields);
@@ -125,6 +126,7 @@ int output_open(struct output *o, const char *dir, uint64_t warc_max,
 	buf_init(&o->tmp, 1u << 20);
 	buf_init(&o->pages, (size_t)64 << 20);
 	buf_init(&o->journal, (size_t)64 << 20);
+	buf_init(&o->items, (size_t)64 << 20);
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
 		return fail(o, ".");
 	if (!res) {
@@ -134,7 +136,12 @@ int output_open(struct output *o, const char *dir, uint64_t warc_max,
 		o->journal_fd = open_in_dir(o, "journal", O_WRONLY | O_CREAT | O_TRUNC);
 		if (o->journal_fd < 0)
 			return fail(o, "journal");
-		return warc_start(o);
+		if (flags & OUTPUT_ITEMS) {
+			o->items_fd = open_in_dir(o, "items.jsonl", O_WRONLY | O_CREAT | O_TRUNC);
+			if (o->items_fd < 0)
+				return fail(o, "items.jsonl");
+		}
+		return flags & OUTPUT_NO_WARC ? 0 : warc_start(o);
 	}
 	o->pages_fd = reopen(o, "pages.jsonl", res->pages_len);
 	if (o->pages_fd < 0)
@@ -142,6 +149,14 @@ int output_open(struct output *o, const char *dir, uint64_t warc_max,
 	o->journal_fd = reopen(o, "journal", res->journal_len);
 	if (o->journal_fd < 0)
 		return fail(o, "journal");
+	if (flags & OUTPUT_ITEMS) {
+		o->items_fd = reopen(o, "items.jsonl", res->items_len);
+		if (o->items_fd < 0)
+			return fail(o, "items.jsonl");
+		o->items_off = res->items_len;
+	}
+	if (flags & OUTPUT_NO_WARC)
+		return 0;
 	o->warc_seq = res->warc_seq;
 	warc_name(o);
 	if (res->warc_off == 0)
@@ -187,6 +202,8 @@ int output_flush(struct output *o)
 {
 	if (o->journal_fd >= 0 && flush_buf(o, o->journal_fd, &o->journal, "journal"))
 		return SC_EIO;
+	if (o->items_fd >= 0 && flush_buf(o, o->items_fd, &o->items, "items.jsonl"))
+		return SC_EIO;
 	if (o->pages_fd >= 0 && flush_buf(o, o->pages_fd, &o->pages, "pages.jsonl"))
 		return SC_EIO;
 	return 0;
@@ -198,6 +215,20 @@ int output_page(struct output *o, const char *line, size_t len)
 		return SC_EIO;
 	if (o->pages.len >= OUT_BUF_FLUSH)
 		return output_flush(o);
+	return 0;
+}
+
+int output_items(struct output *o, const char *lines, size_t len)
+{
+	if (o->items_fd < 0 || buf_append(&o->items, lines, len))
+		return SC_EIO;
+	o->items_off += len;
+	/* items may run ahead of pages lines, never behind; the journal goes
+	 * first (its lines come before any page's in the flush order too) */
+	if (o->items.len >= OUT_BUF_FLUSH &&
+	    (flush_buf(o, o->journal_fd, &o->journal, "journal") ||
+	     flush_buf(o, o->items_fd, &o->items, "items.jsonl")))
+		return SC_EIO;
 	return 0;
 }
 
@@ -225,11 +256,14 @@ int output_close(struct output *o)
 		rc = fail(o, "pages.jsonl");
 	if (o->journal_fd >= 0 && close(o->journal_fd) != 0 && !rc)
 		rc = fail(o, "journal");
-	o->pages_fd = o->journal_fd = -1;
+	if (o->items_fd >= 0 && close(o->items_fd) != 0 && !rc)
+		rc = fail(o, "items.jsonl");
+	o->pages_fd = o->journal_fd = o->items_fd = -1;
 	warc_writer_release(&o->w);
 	buf_release(&o->tmp);
 	buf_release(&o->pages);
 	buf_release(&o->journal);
+	buf_release(&o->items);
 	free(o->info_fields);
 	free(o->dir);
 	o->info_fields = NULL;

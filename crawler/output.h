@@ -6,18 +6,23 @@
  *                         warcinfo record; a new file once warc_max is reached
  *   pages.jsonl           one line per URL in a final state
  *   journal               what was admitted to the crawl (crawler/journal.h)
+ *   items.jsonl           extracted items (crawler/items.h), with --extract
+ *
+ * With OUTPUT_NO_WARC (--extract-only) no WARC file is made at all.
  *
  * The coordinator is the only writer, so offsets are known exactly.  The
  * order of writes is what makes the directory safe to resume after a kill:
  *   1. a page's WARC records go to the file at once, with write(2);
  *   2. journal lines (the URLs its links added) are buffered here;
- *   3. its pages.jsonl line is buffered here too;
- * and output_flush() always writes the journal buffer before the pages
- * buffer.  So a pages.jsonl line that reached the file has its WARC records
+ *   3. its items are buffered here (items.jsonl), then
+ *   4. its pages.jsonl line, which says where items.jsonl ends after them;
+ * and output_flush() always writes the journal buffer, then the items
+ * buffer, then the pages buffer.  So a pages.jsonl line that reached the file has its WARC records
  * and its outlinks' journal lines there before it.  What a kill can lose is
  * the buffered tail (at most the flush interval's worth, or 256 KiB), whose
  * URLs are simply fetched again on resume; bytes past the last referenced
- * record in a WARC file are orphans, cut by the resume (crawler/resume.h).
+ * record in a WARC file are orphans, cut by the resume (crawler/resume.h),
+ * and so are the items past the last items_end of pages.jsonl.
  * All this holds for a killed process; surviving a power cut would also
  * need fsync, which is not done.
  *
@@ -40,7 +45,12 @@ struct output_resume {
 	uint64_t info_len;      /* the length of its warcinfo record */
 	uint64_t pages_len;     /* valid length of pages.jsonl */
 	uint64_t journal_len;   /* valid length of the journal */
+	uint64_t items_len;     /* valid length of items.jsonl */
 };
+
+/* output_open() flags */
+#define OUTPUT_ITEMS    0x01    /* write items.jsonl */
+#define OUTPUT_NO_WARC  0x02    /* no WARC files (--extract-only) */
 
 struct output {
 	char *dir;
@@ -57,6 +67,10 @@ struct output {
 	struct buf pages;       /* pages.jsonl lines not yet written */
 	int journal_fd;
 	struct buf journal;     /* journal lines not yet written */
+	int items_fd;           /* -1 without OUTPUT_ITEMS */
+	struct buf items;       /* items.jsonl lines not yet written */
+	uint64_t items_off;     /* its length once they are */
+	unsigned flags;         /* OUTPUT_* */
 	struct warc_writer w;   /* for warcinfo records */
 	struct buf tmp;
 	char err_path[4096];    /* the file of the first error, "" if none */
@@ -85,12 +99,14 @@ char *output_warcinfo_node(const char *fields, const char *crawl, const char *no
  * Create dir if needed and open the files; fields: the warcinfo block.
  * res is NULL for a new crawl (files created empty), or where a resumed
  * crawl continues (files truncated to the valid lengths and appended to).
+ * flags: OUTPUT_*.
  */
 int output_open(struct output *o, const char *dir, uint64_t warc_max,
-		const char *fields, const struct output_resume *res);
+		const char *fields, const struct output_resume *res, unsigned flags);
 
 /*
- * Append already-gzipped records (len bytes) to the current WARC file,
+ * Append already-gzipped records (len bytes, never 0; not with
+ * OUTPUT_NO_WARC) to the current WARC file,
  * starting a new file first if this one would pass warc_max.  *name and
  * *offset tell where the first byte went (name stays valid until the next
  * call).  The bytes are in the file when this returns.
@@ -100,9 +116,12 @@ int output_records(struct output *o, const void *p, size_t len,
 
 /* Buffer one pages.jsonl line / journal line (with its newline). */
 int output_page(struct output *o, const char *line, size_t len);
+/* Buffer items.jsonl lines; o->items_off is then where the file ends
+ * after them (for the page's items_end). */
+int output_items(struct output *o, const char *lines, size_t len);
 int output_journal(struct output *o, const char *line, size_t len);
 
-/* Write the buffered journal lines, then the pages lines. */
+/* Write the buffered journal lines, then the items, then the pages lines. */
 int output_flush(struct output *o);
 
 /* Flush and close everything; 0 or SC_EIO.  Safe to call twice. */

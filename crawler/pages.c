@@ -38,6 +38,20 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 		buf_puts(b, ",\"truncated\":true");
 	if (r->links_dropped)
 		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
+	if (r->flags & MSG_RES_EXTRACT) {
+		buf_printf(b, ",\"items\":%u,\"items_end\":%llu", r->nitems,
+			   (unsigned long long)(w ? w->items_end : 0));
+		if (r->items_dropped)
+			buf_printf(b, ",\"items_dropped\":%u", r->items_dropped);
+		if (r->items_cut)
+			buf_printf(b, ",\"items_cut\":%u", r->items_cut);
+		if (r->jsonld_invalid)
+			buf_printf(b, ",\"jsonld_invalid\":%u", r->jsonld_invalid);
+		if (r->not_extracted && *r->not_extracted) {
+			buf_puts(b, ",\"not_extracted\":");
+			json_cstr(b, r->not_extracted);
+		}
+	}
 	if (w && w->warc_file) {
 		buf_puts(b, ",\"warc_file\":");
 		json_cstr(b, w->warc_file);

@@ -7,8 +7,13 @@
  *   depth, referrer, kind (only when not a page: "sitemap"),
  *   fetch_ms, attempts, location (redirects only),
  *   truncated (only when true), links_dropped (only when non-zero),
+ *   items, items_end, items_dropped, items_cut, jsonld_invalid,
+ *   not_extracted (only for a page an extraction rule matched, the last
+ *   four only when non-zero or set),
  *   warc_file, warc_offset, warc_length (null when no record)
- * warc_offset and warc_length locate the response record's gzip member.
+ * warc_offset and warc_length locate the response record's gzip member;
+ * items_end is the length of items.jsonl once the page's items are in it
+ * (crawler/items.h).
  *
  * The readers understand exactly what the writer writes (they are not a
  * general JSON parser): a "key": string or number, found by its key.
@@ -27,6 +32,7 @@ struct pages_where {
 	uint64_t offset, length;
 	const char *kind;       /* what the URL was fetched as, when not a page
 				 * ("sitemap"); NULL for a page */
+	uint64_t items_end;     /* with MSG_RES_EXTRACT */
 };
 
 /* Build the line for url (with its newline) into b, reset first. */

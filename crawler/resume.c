@@ -102,6 +102,17 @@ static void scan_pages(const char *dir, struct frontier *fr, struct crawl_stats 
 		stats_page(st, url, (uint32_t)status, bytes, err);
 		if (pages_num(line, "links_dropped", &v))
 			st->links_dropped += v;
+		if (pages_num(line, "items", &v)) {
+			uint64_t end = 0, dropped = 0, cut = 0, bad = 0;
+			pages_num(line, "items_end", &end);
+			pages_num(line, "items_dropped", &dropped);
+			pages_num(line, "items_cut", &cut);
+			pages_num(line, "jsonld_invalid", &bad);
+			stats_extract(st, v, dropped, cut, bad,
+				      strstr(line, "\"not_extracted\":\"") ? "x" : NULL);
+			if (end > res->items_len)
+				res->items_len = end;
+		}
 		if (pages_str(line, "warc_file", file, sizeof(file)) &&
 		    sscanf(file, "crawl-%05u.warc.gz", &seq) == 1 && seq < 1000000 &&
 		    pages_num(line, "warc_offset", &v)) {
@@ -153,6 +164,27 @@ static int cut_warcs(const char *dir, const struct warc_ends *we,
 			}
 		}
 	}
+}
+
+/* Step 2b: items.jsonl is cut after the items of the last page recorded
+ * (crawler/items.h); output_open() does the cutting. */
+static int check_items(const char *dir, const struct output_resume *res)
+{
+	char path[4096];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/items.jsonl", dir);
+	if (stat(path, &st) != 0)
+		st.st_size = 0;
+	if ((uint64_t)st.st_size < res->items_len) {
+		log_error("'%s' is shorter than pages.jsonl says: cannot resume", path);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > res->items_len)
+		log_warn("cutting '%s' from %llu to %llu bytes (items of pages not "
+			 "recorded, which are fetched again)", path,
+			 (unsigned long long)st.st_size, (unsigned long long)res->items_len);
+	return 0;
 }
 
 /* Step 3 and 4: what was admitted, and how far the list was read. */
@@ -232,6 +264,8 @@ int resume_scan(const struct crawl_config *cfg, struct frontier *fr,
 		scope_add(sc, cfg->seeds[i]);
 	scan_pages(cfg->outdir, fr, st, &we, &rs->out, line, url);
 	if (cut_warcs(cfg->outdir, &we, &rs->out))
+		goto out;
+	if (cfg->rules && check_items(cfg->outdir, &rs->out))
 		goto out;
 	if (scan_journal(cfg->outdir, cfg->host_quota, fr, sc, st, rs, line))
 		goto out;

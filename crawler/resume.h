@@ -8,7 +8,9 @@
  *      the frontier and counted in the stats; it notes where each WARC
  *      file's last named record ends;
  *   2. cuts every WARC file after that record (a record written just before
- *      the kill, whose line was not, is an orphan: its URL is fetched again);
+ *      the kill, whose line was not, is an orphan: its URL is fetched again),
+ *      and items.jsonl after the largest items_end of pages.jsonl (the items
+ *      of pages whose line was not written: crawler/items.h);
  *   3. reads the journal up to its last newline: every admitted URL not seen
  *      yet is admitted to the frontier again, in journal order (so each
  *      host's order is kept), with its referrer (the R line before it);

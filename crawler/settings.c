@@ -77,6 +77,8 @@ static const struct st_field fields[] = {
 	N("max-url-length", ST_LONG, max_url_length, "0 (no limit)", 0),
 	N("max-repeats", ST_INT, max_repeats, "0 (no limit)", 0),
 	N("host-quota", ST_U64, host_quota, "none", 0),
+	S("extract", ST_STR, extract_file),
+	B("extract-only", extract_only, "--extract-only", 1),
 	L("seed", seeds, nseeds),
 	L("allow", allow_src, nallow),
 	L("deny", deny_src, ndeny),

@@ -38,6 +38,8 @@ void shard_config_fill(struct shard_config *s, const struct crawl_config *cfg,
 	s->cookies = cfg->cookies;
 	s->cookie_jar = cfg->cookie_jar;
 	s->log_level = log_level;
+	s->rules = cfg->rules;
+	s->extract_only = cfg->extract_only;
 	s->robots = cfg->robots;
 	robots_token(cfg->user_agent, token, token_len);
 	s->robots_token = token;

@@ -196,6 +196,18 @@ static void put_hosts(struct buf *b, const struct hoststats *hs)
 	buf_puts(b, n ? "\n  ]\n" : "]\n");
 }
 
+void stats_extract(struct crawl_stats *st, uint64_t items, uint64_t dropped,
+		   uint64_t cut, uint64_t jsonld_invalid, const char *why)
+{
+	st->ex.on = 1;
+	st->ex.pages++;
+	st->ex.not_extracted += why && *why;
+	st->ex.items += items;
+	st->ex.dropped += dropped;
+	st->ex.cut += cut;
+	st->ex.jsonld_invalid += jsonld_invalid;
+}
+
 /* The layout is README's "stats.json": the whole crawl's counts at the top,
  * this run's in "this_run", then this run's processes and the frontier. */
 int stats_write(const struct crawl_stats *st, const struct stats_view *v,
@@ -231,7 +243,17 @@ int stats_write(const struct crawl_stats *st, const struct stats_view *v,
 		json_cstr(&b, st->errors[i].kind);
 		buf_printf(&b, ": %llu", (unsigned long long)st->errors[i].n);
 	}
-	buf_printf(&b, "},\n  \"warc_files\": %u,\n  \"this_run\": {\n", v->warc_files);
+	buf_puts(&b, "},\n");
+	if (st->ex.on)
+		buf_printf(&b, "  \"extract\": {\"pages\": %llu, \"not_extracted\": %llu, "
+			   "\"items\": %llu, \"items_dropped\": %llu, \"items_cut\": %llu, "
+			   "\"jsonld_invalid\": %llu},\n",
+			   (unsigned long long)st->ex.pages,
+			   (unsigned long long)st->ex.not_extracted,
+			   (unsigned long long)st->ex.items, (unsigned long long)st->ex.dropped,
+			   (unsigned long long)st->ex.cut,
+			   (unsigned long long)st->ex.jsonld_invalid);
+	buf_printf(&b, "  \"warc_files\": %u,\n  \"this_run\": {\n", v->warc_files);
 	put_counts(&b, &run, "    ");
 	buf_printf(&b, "    \"wall_s\": %.3f,\n    \"pages_per_s\": %.1f,\n"
 		   "    \"trap_refused\": %llu\n  },\n",
@@ -270,15 +292,21 @@ void stats_summary(const struct crawl_stats *st, int shards, const char *dir,
 {
 	const struct stats_counts *c = &st->all;
 	uint64_t now_done = c->pages - st->before.pages;
-	char bytes[32], run[64] = "";
+	char bytes[32], run[64] = "", ex[192] = "";
 
 	human_bytes(c->bytes, bytes, sizeof(bytes));
 	if (st->before.pages)
 		snprintf(run, sizeof(run), "; this run %llu pages",
 			 (unsigned long long)now_done);
+	if (st->ex.on)
+		snprintf(ex, sizeof(ex), "; %llu items from %llu pages (%llu not extracted, "
+			 "%llu items dropped, %llu cut)", (unsigned long long)st->ex.items,
+			 (unsigned long long)st->ex.pages,
+			 (unsigned long long)st->ex.not_extracted,
+			 (unsigned long long)st->ex.dropped, (unsigned long long)st->ex.cut);
 	fprintf(stderr, "shardcrawl: %llu pages (%llu 2xx, %llu 3xx, %llu 4xx, %llu 5xx, "
 		"%llu excluded, %llu failed), %s%s in %.2f s, %.1f pages/s, "
-		"%d shards -> %s\n",
+		"%d shards -> %s%s\n",
 		(unsigned long long)c->pages,
 		(unsigned long long)c->outcome[STATS_2XX],
 		(unsigned long long)c->outcome[STATS_3XX],
@@ -286,5 +314,5 @@ void stats_summary(const struct crawl_stats *st, int shards, const char *dir,
 		(unsigned long long)c->outcome[STATS_5XX],
 		(unsigned long long)c->outcome[STATS_EXCLUDED],
 		(unsigned long long)c->outcome[STATS_FAILED], bytes, run, wall,
-		wall > 0 ? (double)now_done / wall : 0.0, shards, dir);
+		wall > 0 ? (double)now_done / wall : 0.0, shards, dir, ex);
 }

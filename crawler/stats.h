@@ -64,6 +64,17 @@ struct stats_error_kind {
 	uint64_t n;
 };
 
+/* Extraction (--extract), the whole crawl's. */
+struct stats_extract {
+	int on;                 /* a rule matched some page (or --extract) */
+	uint64_t pages;         /* pages a rule matched */
+	uint64_t not_extracted; /* of those, past a cap (or undecodable) */
+	uint64_t items;         /* items written */
+	uint64_t dropped;       /* items without a required field */
+	uint64_t cut;           /* items past the per-page caps */
+	uint64_t jsonld_invalid; /* JSON-LD blocks that were not JSON */
+};
+
 struct crawl_stats {
 	uint64_t admitted;      /* URLs admitted to the crawl */
 	struct stats_counts all;    /* the whole crawl, earlier runs included */
@@ -74,6 +85,7 @@ struct crawl_stats {
 	struct stats_error_kind errors[STATS_ERROR_KINDS];
 	int nerrors;
 	struct hoststats hosts; /* the whole crawl's, per host */
+	struct stats_extract ex;
 	struct timespec t0;     /* this run's start (CLOCK_MONOTONIC) */
 };
 
@@ -89,6 +101,11 @@ double stats_elapsed(const struct crawl_stats *st);
  * host's row). */
 void stats_page(struct crawl_stats *st, const char *url, uint32_t status,
 		uint64_t bytes, const char *error);
+
+/* A page an extraction rule matched: its counts (why: "" or NULL when it
+ * was extracted). */
+void stats_extract(struct crawl_stats *st, uint64_t items, uint64_t dropped,
+		   uint64_t cut, uint64_t jsonld_invalid, const char *why);
 
 /* What was counted so far came from earlier runs (--resume). */
 void stats_resumed(struct crawl_stats *st);

@@ -9,14 +9,18 @@
 #include "common/sitemap.h"
 #include "common/url.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
-		      unsigned link_flags)
+		      unsigned link_flags, const struct rules *rules, int no_warc)
 {
 	memset(w, 0, sizeof(*w));
 	w->link_flags = link_flags;
+	w->rules = rules && rules->n ? rules : NULL;
+	w->no_warc = no_warc;
+	extract_init(&w->ex);
 	warc_writer_init(&w->warc, warc_level);
 	links_init(&w->links, SC_LINKS_MAX);
 	buf_init(&w->blob, SC_FRAME_BLOB_MAX);
@@ -39,6 +43,7 @@ void page_worker_release(struct page_worker *w)
 	links_release(&w->smap);
 	buf_release(&w->smap_body);
 	buf_release(&w->smap_gz);
+	extract_release(&w->ex);
 }
 
 void page_send(struct page_worker *w, struct frame_writer *out,
@@ -67,9 +72,9 @@ void page_fail(struct page_worker *w, struct frame_writer *out, uint64_t id,
 	page_send(w, out, &r, NULL, 0);
 }
 
-/* Extract the links of an HTML response into w->links. */
-static void page_links(struct page_worker *w, const struct page_in *in,
-		       const char *pay, size_t pay_len, struct msg_result *r)
+/* Decode the body of a response into w->parse; 0, or -1 with why set. */
+static int page_decode(struct page_worker *w, const struct page_in *in,
+		       const char *pay, size_t pay_len, char *why, size_t n)
 {
 	const char *enc = "";
 	size_t enc_len = 0;
@@ -80,8 +85,17 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 	buf_reset(&w->parse);
 	if (http_decode(enc, enc_len, pay, pay_len, &w->parse, &complete)) {
 		log_debug("cannot decode '%.*s' body of '%s'", (int)enc_len, enc, in->url);
-		return;
+		snprintf(why, n, "decode: cannot undo Content-Encoding '%.*s'",
+			 enc_len > 64 ? 64 : (int)enc_len, enc);
+		return -1;
 	}
+	return 0;
+}
+
+/* Extract the links of the decoded page into w->links. */
+static void page_links(struct page_worker *w, const struct page_in *in,
+		       struct msg_result *r)
+{
 	if (links_extract(&w->links, w->parse.data, w->parse.len, in->url,
 			  w->link_flags))
 		return;
@@ -132,12 +146,43 @@ static void page_sitemap(struct page_worker *w, const struct page_in *in,
 	r->links_len = w->smap.urls.len;
 }
 
+/* Run rule over the decoded page: its items into r, and with follow (and
+ * links wanted) its links in place of the SAX pass's. */
+static void page_extract(struct page_worker *w, const struct page_in *in,
+			 const struct rules_rule *rule, int links, struct msg_result *r)
+{
+	const struct extract_result *x;
+
+	x = extract_page(&w->ex, rule, w->parse.data, w->parse.len, in->url,
+			 links ? EXTRACT_LINKS : 0);
+	r->nitems = x->nitems;
+	r->items = x->items.data;
+	r->items_len = x->items.len;
+	r->items_dropped = x->dropped;
+	r->items_cut = x->cut;
+	r->jsonld_invalid = x->jsonld_invalid;
+	r->not_extracted = x->why;
+	if (x->why[0])
+		log_info("'%s' not extracted: %s", in->url, x->why);
+	if (!links || !rule->follow)
+		return;
+	if (x->nofollow)
+		r->flags |= MSG_RES_NOFOLLOW;
+	if (x->links_dropped) {
+		r->flags |= MSG_RES_LINKS_CUT;
+		r->links_dropped = x->links_dropped;
+	}
+	r->nlinks = x->nlinks;
+	r->links = x->links.data;
+	r->links_len = x->links.len;
+}
+
 void page_process(struct page_worker *w, const struct page_in *in,
 		  struct frame_writer *out)
 {
 	struct msg_result r;
 	struct warc_fetch f;
-	char digest[WARC_DIGEST_LEN];
+	char digest[WARC_DIGEST_LEN], why[128] = "";
 	char *location = NULL;
 	const char *te, *loc, *pay = in->body;
 	size_t te_len, loc_len, pay_len = in->body_len, req_len, resp_len;
@@ -179,7 +224,11 @@ void page_process(struct page_worker *w, const struct page_in *in,
 	f.payload = pay;
 	f.payload_len = pay_len;
 	f.truncated = in->truncated;
-	if (warc_fetch_records(&w->warc, &f, &w->blob, &req_len, &resp_len, digest) == 0) {
+	if (w->no_warc) {
+		warc_sha1(&w->warc, pay, pay_len, digest);
+		r.digest = digest;
+	} else if (warc_fetch_records(&w->warc, &f, &w->blob, &req_len, &resp_len,
+				      digest) == 0) {
 		r.warc_req_len = (uint32_t)req_len;
 		r.warc_resp_len = (uint32_t)resp_len;
 		r.digest = digest;
@@ -195,11 +244,23 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		if (url_resolve(in->url, tmp, &location) == 0)
 			r.location = location;
 	}
-	if (in->status >= 200 && in->status < 300 && !(in->flags & MSG_URL_NOLINKS)) {
-		if (in->flags & MSG_URL_SITEMAP)
+	if (in->status >= 200 && in->status < 300 && (in->flags & MSG_URL_SITEMAP)) {
+		if (!(in->flags & MSG_URL_NOLINKS))
 			page_sitemap(w, in, pay, pay_len, &r);
-		else if (http_is_html(r.content_type))
-			page_links(w, in, pay, pay_len, &r);
+	} else if (in->status >= 200 && in->status < 300 && http_is_html(r.content_type)) {
+		int links = !(in->flags & MSG_URL_NOLINKS);
+		const struct rules_rule *rule = w->rules ? rules_match(w->rules, in->url) : NULL;
+
+		if (rule) {
+			r.flags |= MSG_RES_EXTRACT;
+			r.not_extracted = why;
+		}
+		if ((links || rule) && page_decode(w, in, pay, pay_len, why, sizeof(why)) == 0) {
+			if (rule)
+				page_extract(w, in, rule, links, &r);
+			if (links && !(rule && rule->follow))
+				page_links(w, in, &r);
+		}
 	}
 	log_debug("done '%s' %u %s", in->url, r.status, r.error ? r.error : "");
 	page_send(w, out, &r, w->blob.data, w->blob.len);

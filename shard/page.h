@@ -10,6 +10,13 @@
  * on a transfer of this shard (xfer_capture) and on one a peer shard handed
  * over: all the CPU work of a page lives here.
  *
+ * Extraction (common/extract.h): when a rule of the worker's rules matches
+ * a 2xx HTML page, its tree is built and the rule run; the items go into
+ * the result (MSG_RES_EXTRACT), and a rule with follow replaces the SAX
+ * link pass: only its links are sent.  A page no rule matches costs one
+ * regexec() a rule.  With no_warc (--extract-only) no WARC record is
+ * built: the result has no blob, only the payload digest.
+ *
  * The worker holds the scratch buffers of that work (each capped: the WARC
  * blob at SC_FRAME_BLOB_MAX, the de-chunked payload at --max-size, the
  * decoded HTML at SC_PARSE_MAX, the links at SC_LINKS_MAX) and reuses them
@@ -27,7 +34,9 @@
 #include <time.h>
 
 #include "common/buf.h"
+#include "common/extract.h"
 #include "common/links.h"
+#include "common/rules.h"
 #include "common/warc.h"
 
 struct frame_writer;
@@ -69,10 +78,14 @@ struct page_worker {
 	struct buf smap_gz;     /* ... and that body gunzipped, if it was gzip */
 	uint64_t processed;     /* pages processed by this worker */
 	unsigned link_flags;    /* LINKS_* for links_extract() */
+	const struct rules *rules; /* NULL: no extraction; not owned */
+	int no_warc;            /* --extract-only: no WARC records */
+	struct extractor ex;
 };
 
+/* rules may be NULL; the worker only reads them, and they must outlive it. */
 void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
-		      unsigned link_flags);
+		      unsigned link_flags, const struct rules *rules, int no_warc);
 void page_worker_release(struct page_worker *w);
 
 /* Process one page and queue its MSG_RESULT on out.  Never fails: a page

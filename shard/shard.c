@@ -530,7 +530,8 @@ static int shard_setup(struct shard *s, const struct shard_config *cfg,
 		gap = 1e6 / cfg->host_rate;
 	s->gap_us = (uint64_t)(gap + 0.5);
 	page_worker_init(&s->pw, cfg->warc_level, cfg->max_size,
-			 cfg->obey_rel_nofollow ? LINKS_OBEY_REL_NOFOLLOW : 0);
+			 cfg->obey_rel_nofollow ? LINKS_OBEY_REL_NOFOLLOW : 0,
+			 cfg->rules, cfg->extract_only);
 
 	sched_set_limit(&s->sc, cfg->concurrency);
 	s->mu[0].deadline = s->mu[1].deadline = UINT64_MAX;

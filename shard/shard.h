@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+struct rules;
+
 struct shard_config {
 	int index;              /* 0 .. nshards-1 */
 	int nshards;
@@ -47,6 +49,9 @@ struct shard_config {
 	const char *cookie_jar; /* Netscape cookie file loaded at start (implies
 				 * cookies); NULL: none */
 	int log_level;
+	const struct rules *rules; /* --extract (common/rules.h), NULL: none;
+				 * built before the fork, read-only here */
+	int extract_only;       /* --extract-only: no WARC records */
 
 	/* politeness (all per host, except rate) */
 	int robots;             /* fetch and obey robots.txt */

@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 pkgs="gcc make pkg-config libc6-dev libcurl4-openssl-dev libxml2-dev zlib1g-dev
-      liblz4-dev libssl-dev libpsl-dev libdeflate-dev libisal-dev publicsuffix ca-certificates
+      liblz4-dev libssl-dev libpsl-dev libdeflate-dev libisal-dev libyaml-dev publicsuffix ca-certificates
       valgrind openssl libhiredis-dev redis-server"
 [ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=""

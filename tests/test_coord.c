@@ -113,7 +113,7 @@ static void test_pages(void)
 {
 	struct buf b;
 	struct msg_result r;
-	struct pages_where w = { "crawl-00003.warc.gz", 1234, 567, NULL };
+	struct pages_where w = { "crawl-00003.warc.gz", 1234, 567, NULL, 0 };
 	char s[256];
 	uint64_t v = 0;
 

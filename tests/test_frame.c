@@ -299,6 +299,51 @@ static void test_messages(void)
 	buf_release(&b);
 }
 
+/* MSG_RESULT with the extraction fields (MSG_RES_EXTRACT): round trip,
+ * every truncation, and the checks on the items. */
+static void test_result_items(void)
+{
+	static const char items[] = "\"a\":\"1\"\0\"a\":\"2\"";
+	struct msg_result r, d;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, SC_FRAME_BODY_MAX);
+	memset(&r, 0, sizeof(r));
+	r.id = 5;
+	r.status = 200;
+	r.flags = MSG_RES_EXTRACT;
+	r.nitems = 2;
+	r.items = items;
+	r.items_len = sizeof(items);
+	r.items_dropped = 3;
+	r.items_cut = 4;
+	r.jsonld_invalid = 1;
+	r.not_extracted = "";
+	CHECK_INT(msg_result_encode(&b, &r), 0);
+	CHECK_INT(msg_result_decode(b.data, b.len, &d), 0);
+	CHECK_INT(d.nitems, 2);
+	CHECK_STR(d.items, "\"a\":\"1\"");
+	CHECK_STR(d.items + 8, "\"a\":\"2\"");
+	CHECK(d.items_dropped == 3 && d.items_cut == 4 && d.jsonld_invalid == 1);
+	CHECK_STR(d.not_extracted, "");
+	for (i = 0; i < b.len; i++)
+		CHECK_INT(msg_result_decode(b.data, i, &d), SC_EPROTO);
+	r.nitems = 3;           /* a count that disagrees with the block */
+	msg_result_encode(&b, &r);
+	CHECK_INT(msg_result_decode(b.data, b.len, &d), SC_EPROTO);
+	r.nitems = 2;           /* a newline would break items.jsonl */
+	r.items = "\"a\":\"\n\"\0\"b\":1";
+	r.items_len = 12;
+	msg_result_encode(&b, &r);
+	CHECK_INT(msg_result_decode(b.data, b.len, &d), SC_EPROTO);
+	r.flags = 0;            /* without the flag nothing is encoded */
+	msg_result_encode(&b, &r);
+	CHECK_INT(msg_result_decode(b.data, b.len, &d), 0);
+	CHECK(d.nitems == 0 && d.items == NULL && strcmp(d.not_extracted, "") == 0);
+	buf_release(&b);
+}
+
 /* MSG_WORK (shard -> shard): round trip through a frame, every truncation,
  * every cap one past its limit. */
 static void test_work(void)
@@ -431,5 +476,6 @@ int main(int argc, char **argv)
 	test_pipe();
 	test_messages();
 	test_work();
+	test_result_items();
 	return check_report(argv[0]);
 }

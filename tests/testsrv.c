@@ -44,6 +44,8 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
+#include "tests/shop.h"
+
 /* Caps and defaults.  Everything read from a socket is bounded by these. */
 #define TS_HEAD_MAX       (16u << 10)  /* request line + headers; past it: 431 */
 #define TS_IN_FIRST       4096         /* first allocation of a connection's input */
@@ -1500,6 +1502,27 @@ static const struct route fail_site[] = {
 	{ "/chain/",     1, rt_chain },
 };
 
+/* shop.test: tests/shop.c writes every page. */
+static void rt_shop(struct page *pg)
+{
+	static char html[1 << 16];
+	const char *ctype;
+	int n = shop_page(pg->path, html, sizeof(html), &ctype);
+
+	if (n < 0) {
+		rt_missing(pg);
+		return;
+	}
+	pg->status = 200;
+	pg->ctype = ctype;
+	page_printf(pg, "%s", html);
+}
+
+static const struct route shop_site[] = {
+	{ "/robots.txt", 0, rt_robots },
+	{ "/",           1, rt_shop },
+};
+
 static const struct route bulk_site[] = {
 	{ "/robots.txt", 0, rt_robots },
 	{ "/",           0, rt_bulk_index },
@@ -1559,6 +1582,7 @@ static const struct vhost ts_vhosts[] = {
 	{ "hostile.test",         TS_TABLE(hostile_site), rt_missing, NULL, NULL, 0 },
 	{ "cookie.test",          TS_TABLE(cookie_site), rt_missing, NULL, NULL, 0 },
 	{ "sitemap.test",         TS_TABLE(sitemap_site), rt_sitemap_robots, NULL, NULL, 0 },
+	{ "shop.test",            TS_TABLE(shop_site), rt_missing, NULL, NULL, 0 },
 };
 
 #define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))
@@ -2822,7 +2846,8 @@ static void usage(FILE *f)
 		"  --any-loopback    listen on every 127.0.0.0/8 address; host 127.X.Y.Z is h0\n"
 		"  --obey-rel-nofollow  --list for a crawler that skips rel=nofollow links\n"
 		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
-		"hostile.test, cookie.test...); takes absolute-form targets, as a proxy\n"
+		"hostile.test, cookie.test, shop.test...); takes absolute-form targets, as a proxy\n"
+		"--shop-items: print the items a crawl of shop.test extracts, and exit\n"
 		"prints 'port N' on stdout once listening; see tests/testsrv.md\n",
 		TS_DEFAULT_HOSTS, TS_DEFAULT_PAGES, TS_FIXED_LINKS, TS_DEFAULT_LINKS, TS_DEFAULT_SECS);
 }
@@ -2856,11 +2881,12 @@ int main(int argc, char **argv)
 		{ "list", no_argument, NULL, 'x' },
 		{ "any-loopback", no_argument, NULL, 'A' },
 		{ "obey-rel-nofollow", no_argument, NULL, 'N' },
+		{ "shop-items", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct srv s;
-	int ch;
+	int ch, items = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.opt.hosts = TS_DEFAULT_HOSTS;
@@ -2880,6 +2906,7 @@ int main(int argc, char **argv)
 		case 'x': s.opt.list = 1; break;
 		case 'A': s.opt.any_loopback = 1; break;
 		case 'N': s.opt.obey_rel_nofollow = 1; break;
+		case 'S': items = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -2887,6 +2914,14 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "testsrv: unexpected argument '%s'\n", argv[optind]);
 		return 2;
+	}
+	if (items) {
+		if (!s.opt.port) {
+			fprintf(stderr, "testsrv: --shop-items needs the --port the crawl will use\n");
+			return 2;
+		}
+		shop_items(stdout, s.opt.port);
+		return 0;
 	}
 	if (s.opt.list) {
 		if (!s.opt.port) {

@@ -5,7 +5,8 @@
 # wget2, wrk, GNU time) with apt-get, generates a static site, serves it with
 # its own nginx (never the system service) and measures:
 #
-#   T1  CPU-bound: shardcrawl -j 2 vs wget2 on 20,000 pages of ~15 KB over
+#   T1  CPU-bound: shardcrawl -j 2 (also with --extract data/extract/t1.yaml)
+#       vs wget2 on 20,000 pages of ~15 KB over
 #       8 hosts (127.0.0.1 .. 127.0.0.8), checked against nginx's access log;
 #       wget2 once more with its 20,000 files on tmpfs (/dev/shm), as file
 #       creation on a slow disk costs it several seconds of system time
@@ -70,6 +71,10 @@ cc -O2 -o "$BD/gensite" tests/bench/gensite.c || die "cannot compile gensite.c"
 cc -O2 -I. tests/bench/seenbench.c common/seen.c common/err.c -o "$BD/seenbench" ||
 	note "seenbench did not compile"
 cc -O2 -I. tests/bench/gzbench.c -o "$BD/gzbench" -lz -ldeflate -lisal || note "gzbench did not compile"
+# shellcheck disable=SC2046
+cc -O2 -I. -D_GNU_SOURCE $(pkg-config --cflags libxml-2.0) tests/bench/extractbench.c "$BUILD"/common/*.o \
+	-o "$BD/extractbench" $(pkg-config --libs libcurl libxml-2.0 zlib liblz4 libcrypto libpsl \
+	libdeflate libisal yaml-0.1) -lm || note "extractbench did not compile"
 
 # --- helpers ---------------------------------------------------------------
 # row TARGET TOOL RUN RC WALL PAGES BYTES CPU RSS_A RSS_B COORD_CPU ERRORS NOTE
@@ -189,14 +194,17 @@ seeds() { printf '%s\n' "${SEEDS[@]}" | sed "s/:PORT\//:$PORT\//"; }
 DOMAINS=$(seq -f '127.0.0.%g' 1 $HOSTS | paste -sd,)
 
 GZ_WARC=""
-# t1_sc SHARDS RUN: one shardcrawl crawl of the nginx site
+# t1_sc SHARDS RUN [ex]: one shardcrawl crawl of the nginx site; with ex,
+# with the extraction rules of data/extract/t1.yaml (one item a page)
 t1_sc() {
 	local j=$1 r=$2 out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
+	local ex=() label="shardcrawl -j $1"
+	[ "${3:-}" = ex ] && ex=(--extract data/extract/t1.yaml) && label="shardcrawl -j $1 --extract"
 	rm -rf "$out"
 	settle
 	off=$(stat -c %s "$NG/access.log")
 	# shellcheck disable=SC2046
-	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots -q -o "$out" $(seeds)
+	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots -q -o "$out" "${ex[@]}" $(seeds)
 	rc=$?
 	sleep 0.2
 	lc=$(logcheck "$off")
@@ -206,12 +214,13 @@ t1_sc() {
 	if [ "$2" = $PAGES ] && [ "$3" = 0 ] && [ "$4" = 0 ]; then note="$note (every page exactly once)"
 	else note="$note (NOT every page exactly once)"; fi
 	[ $rc = 0 ] && [ ! -f "$out/stats.json" ] && rc=99
+	[ ${#ex[@]} -gt 0 ] && note="$note; items $(wc -l <"$out/items.jsonl" 2>/dev/null || echo 0) of $PAGES"
 	cpu=$(awk -v a="$(jnum "$out/stats.json" coord_cpu_s)" -v b="$(jnum "$out/stats.json" shards_cpu_s)" 'BEGIN { print a + b }')
-	row T1 "shardcrawl -j $j" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
+	row T1 "$label" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
 		"$(jnum "$out/stats.json" coord_max_rss_kb)" "$(jnum "$out/stats.json" shard_max_rss_kb)" \
 		"$(jnum "$out/stats.json" coord_cpu_s)" "$(jerrors "$out/stats.json")" \
 		"$note; stats pages=$(jnum "$out/stats.json" pages) wall_s=$(jnum "$out/stats.json" wall_s); time(1) cpu=$(awk -v a="$tu" -v b="$ts" 'BEGIN { print a + b }')"
-	say "T1 run $r shardcrawl -j $j: rc $rc, $wall s, cpu $cpu s; $note"
+	say "T1 run $r $label: rc $rc, $wall s, cpu $cpu s; $note"
 	if [ -z "$GZ_WARC" ] && [ $rc = 0 ] && [ -f "$out/crawl-00000.warc.gz" ]; then
 		GZ_WARC=$WORK/t1.warc.gz
 		mv "$out/crawl-00000.warc.gz" "$GZ_WARC"
@@ -297,6 +306,7 @@ if start_nginx; then
 		t1_wget2 "$r" wget2 "$WORK"
 		[ -n "$SHM" ] && t1_wget2 "$r" "wget2 tmpfs" "$SHM"
 		t1_sc 1 "$r"
+		t1_sc 2 "$r" ex
 	done
 
 	say "T3: generating the URL lists"
@@ -396,6 +406,19 @@ if [ -n "$GZ_WARC" ] && [ -x "$BD/gzbench" ]; then
 fi
 rm -f "$GZ_WARC"
 
+# the cost of extraction on a realistic listing and article page
+EX_OUT="(not run)"
+if [ -x "$BD/extractbench" ]; then
+	say "extractbench: the cost of extraction per page"
+	EX_OUT=$(for k in 1 2 3; do
+		"$BD/extractbench" data/extract/bench.yaml data/extract/bench/listing.html \
+			'https://shop.example/c/kitchen?page=2' 500 | sed 's/^/listing: /'
+		"$BD/extractbench" data/extract/bench.yaml data/extract/bench/article.html \
+			'https://news.example/news/2026/12/river' 500 | sed 's/^/article: /'
+	done)
+	echo "$EX_OUT"
+fi
+
 # --- 4. the table ----------------------------------------------------------
 fmt() { awk -v v="$1" -v f="$2" 'BEGIN { if (v == "n/a" || v == "") print "n/a"; else printf f, v }'; }
 ratio() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf f, a / b }'; }
@@ -418,6 +441,8 @@ tline() { # shown-target target tool label ratio-text
 
 sc2=$(agg T1 "shardcrawl -j 2" "$PPS" med)
 sc1=$(agg T1 "shardcrawl -j 1" "$PPS" med)
+scx=$(agg T1 "shardcrawl -j 2 --extract" "$PPS" med)
+scxcpu=$(agg T1 "shardcrawl -j 2 --extract" '$8' med)
 wg=$(agg T1 wget2 "$PPS" med)
 wgs=$(agg T1 "wget2 tmpfs" "$PPS" med)
 wgscpu=$(agg T1 "wget2 tmpfs" '$8' med)
@@ -448,6 +473,8 @@ TABLE=$(
 	[ "$(okruns T1 "wget2 tmpfs")" != 0/0 ] &&
 		tline T1 T1 "wget2 tmpfs" "wget2, its files on tmpfs" \
 			"shardcrawl -j 2 = $(ratio "$sc2" "$wgs" '%.2fx') this pages/s, $(ratio "$sc2cpu" "$wgscpu" '%.2fx') its CPU; all pages exactly once in $oncews/$RUNS runs"
+	tline T1 T1 "shardcrawl -j 2 --extract" "shardcrawl -j 2 ... --extract data/extract/t1.yaml" \
+		"$(ratio "$scx" "$sc2" '%.2fx') the pages/s without extraction, $(ratio "$scxcpu" "$sc2cpu" '%.2fx') its CPU"
 	tline T4 T1 "shardcrawl -j 1" "shardcrawl -j 1 (same crawl)" \
 		"-j2/-j1 = $(ratio "$sc2" "$sc1" '%.2fx'); coordinator CPU share $(fmt "$share1" '%.3f') (-j1), $(fmt "$share2" '%.3f') (-j2)"
 	tline T2 T2 "shardcrawl -c 256" "shardcrawl -c 256 --per-host 32, 100 ms" \
@@ -493,6 +520,12 @@ T_END=$(date +%s)
 	echo
 	echo '```'
 	echo "$SEEN_LINE"
+	echo '```'
+	echo
+	echo "## extractbench (data/extract/bench.yaml over data/extract/bench/)"
+	echo
+	echo '```'
+	echo "$EX_OUT"
 	echo '```'
 	echo
 	echo "## gzbench on a T1 WARC file"
