@@ -124,9 +124,8 @@ int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u)
 	return 0;
 }
 
-int msg_result_encode(struct buf *b, const struct msg_result *r)
+static int result_put(struct buf *b, const struct msg_result *r)
 {
-	buf_reset(b);
 	if (buf_put_u64(b, r->id) || buf_put_u32(b, r->status) ||
 	    buf_put_u32(b, r->fetch_ms) || buf_put_u64(b, r->bytes) ||
 	    buf_put_u32(b, r->flags) || buf_put_u32(b, r->attempts) ||
@@ -135,18 +134,44 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	    put_cstr(b, r->location) ||
 	    buf_put_u32(b, r->warc_req_len) || buf_put_u32(b, r->warc_resp_len) ||
 	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
-	    buf_put_str(b, r->links ? r->links : "", r->links_len))
+	    buf_put_str(b, r->links ? r->links : "", r->links_len) ||
+	    buf_put_u32(b, r->nreqs) ||
+	    buf_put_str(b, r->reqs ? r->reqs : "", r->reqs_len))
 		return SC_ETOOBIG;
 	return 0;
 }
 
-int msg_result_decode(const void *p, size_t n, struct msg_result *r)
+int msg_result_encode(struct buf *b, const struct msg_result *r)
 {
-	struct cursor c;
-	size_t i, count = 0;
+	buf_reset(b);
+	return result_put(b, r);
+}
+
+int msg_robots_encode(struct buf *b, const char *url, const struct msg_result *r)
+{
+	buf_reset(b);
+	if (put_cstr(b, url))
+		return SC_ETOOBIG;
+	return result_put(b, r);
+}
+
+/* A block of count NUL-terminated strings back to back, count <= max. */
+static int url_block_ok(const char *s, size_t len, uint32_t count, uint32_t max)
+{
+	size_t i, k = 0;
+
+	if (len && s[len - 1] != '\0')
+		return 0;
+	for (i = 0; i < len; i++)
+		k += s[i] == '\0';
+	return k == count && count <= max;
+}
+
+static int result_get(struct cursor *cp, struct msg_result *r)
+{
+	struct cursor c = *cp;
 
 	memset(r, 0, sizeof(*r));
-	cursor_init(&c, p, n);
 	r->id = cursor_u64(&c);
 	r->status = cursor_u32(&c);
 	r->fetch_ms = cursor_u32(&c);
@@ -163,16 +188,35 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->links_dropped = cursor_u32(&c);
 	r->nlinks = cursor_u32(&c);
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
+	r->nreqs = cursor_u32(&c);
+	r->reqs = cursor_str(&c, &r->reqs_len, SC_REQUISITE_BYTES);
 	if (c.err || c.left || r->status > 999)
 		return SC_EPROTO;
-	/* the link block must be exactly nlinks NUL-terminated strings */
-	if (r->links_len && r->links[r->links_len - 1] != '\0')
+	/* each block must be exactly its count of NUL-terminated strings */
+	if (!url_block_ok(r->links, r->links_len, r->nlinks, SC_LINKS_MAX) ||
+	    !url_block_ok(r->reqs, r->reqs_len, r->nreqs, SC_REQUISITES_MAX))
 		return SC_EPROTO;
-	for (i = 0; i < r->links_len; i++)
-		count += r->links[i] == '\0';
-	if (count != r->nlinks || r->nlinks > SC_LINKS_MAX)
-		return SC_EPROTO;
+	*cp = c;
 	return 0;
+}
+
+int msg_result_decode(const void *p, size_t n, struct msg_result *r)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	return result_get(&c, r);
+}
+
+int msg_robots_decode(const void *p, size_t n, const char **url, struct msg_result *r)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	*url = get_cstr(&c, MSG_STR_MAX);
+	if (c.err || !*url || (*url)[0] == '\0')
+		return SC_EPROTO;
+	return result_get(&c, r);
 }
 
 int msg_work_encode(struct buf *b, const struct msg_work *w)

@@ -8,6 +8,9 @@
  *   shard -> coordinator   MSG_HELLO   the shard is up (its index, pid)
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
+ *   shard -> coordinator   MSG_ROBOTS  a robots.txt response, with its URL,
+ *                                      to archive: blob as for MSG_RESULT
+ *                                      (no credit: not a URL of the crawl)
  *   shard -> shard         MSG_WORK    a finished page transfer handed to a
  *                                      peer for its CPU work (the mesh,
  *                                      shard/peer.h); the blob is the body
@@ -37,11 +40,15 @@ enum msg_type {
 	MSG_RESULT = 3,
 	MSG_SHARE  = 4,
 	MSG_WORK   = 5,
-	MSG_TYPE_MAX = 5,
+	MSG_ROBOTS = 6,
+	MSG_TYPE_MAX = 6,
 };
 
 /* msg_url.flags */
-#define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached) */
+#define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached,
+				 * or a requisite) */
+#define MSG_URL_REQS     0x02   /* give the page requisites of an HTML page,
+				 * or the url() and @import of a stylesheet */
 
 struct msg_url {
 	uint64_t id;            /* the coordinator's handle; returned in the result */
@@ -75,7 +82,11 @@ struct msg_result {
 	uint32_t nlinks;
 	const char *links;      /* nlinks NUL-terminated URLs back to back */
 	size_t links_len;
-	uint32_t links_dropped;
+	uint32_t links_dropped; /* links and requisites past the caps */
+	uint32_t nreqs;         /* page requisites (MSG_URL_REQS), at most
+				 * SC_REQUISITES_MAX ... */
+	const char *reqs;       /* ... as links */
+	size_t reqs_len;
 };
 
 /* HELLO */
@@ -156,5 +167,11 @@ int msg_work_decode(const void *p, size_t n, const void *blob, size_t blob_len,
 int msg_result_encode(struct buf *b, const struct msg_result *r);
 /* Decode and check; 0 or SC_EPROTO. */
 int msg_result_decode(const void *p, size_t n, struct msg_result *r);
+
+/* ROBOTS: the robots.txt URL fetched (the last of its redirects, normalized
+ * as libcurl gives it), then a result as above (id 0, no links).  The
+ * decoder checks the URL's cap (SC_URL_MAX) and the result. */
+int msg_robots_encode(struct buf *b, const char *url, const struct msg_result *r);
+int msg_robots_decode(const void *p, size_t n, const char **url, struct msg_result *r);
 
 #endif

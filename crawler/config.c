@@ -1,12 +1,15 @@
 /*
- * config.c - a crawl_config's defaults, the compiling of its regexes and
- * its release.
+ * config.c - a crawl_config's defaults, the compiling of its regexes, its
+ * release, and what of it the shards are told.
  */
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/limits.h"
+#include "common/log.h"
+#include "common/robots.h"
 #include "crawler/config.h"
 #include "crawler/options.h"
+#include "shard/shard.h"
 
 #include <regex.h>
 #include <stdlib.h>
@@ -32,6 +35,7 @@ void config_defaults(struct crawl_config *c)
 	c->warc_level = 1;
 	c->robots = 1;
 	c->referer = 1;
+	c->requisites = 1;
 	c->max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
 	c->max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
 	c->retries = SC_DEFAULT_RETRIES;
@@ -109,4 +113,44 @@ void config_release(struct crawl_config *cfg)
 	free(cfg->user_agent);
 	free(cfg->argv_line);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+void config_shard(const struct crawl_config *cfg, struct shard_config *s,
+		  char *token, size_t n)
+{
+
+	memset(s, 0, sizeof(*s));
+	s->nshards = cfg->shards;
+	s->concurrency = (cfg->concurrency + cfg->shards - 1) / cfg->shards;
+	s->per_host = cfg->per_host;
+	s->timeout_s = cfg->timeout;
+	s->connect_timeout_s = cfg->connect_timeout;
+	s->max_size = cfg->max_size;
+	s->user_agent = cfg->user_agent;
+	s->headers = cfg->headers;
+	s->nheaders = cfg->nheaders;
+	s->resolve = cfg->resolve;
+	s->nresolve = cfg->nresolve;
+	s->warc_level = cfg->warc_level;
+	s->insecure = cfg->insecure;
+	s->obey_rel_nofollow = cfg->obey_rel_nofollow;
+	s->proxy = cfg->proxy;
+	s->no_proxy = cfg->no_proxy;
+	s->cookies = cfg->cookies;
+	s->cookie_jar = cfg->cookie_jar;
+	s->log_level = log_level;
+	s->robots = cfg->robots;
+	robots_token(cfg->user_agent, token, n);
+	s->robots_token = token;
+	s->max_crawl_delay_ms = cfg->max_crawl_delay * 1000;
+	s->delay_ms = cfg->delay_ms;
+	s->host_rate = cfg->host_rate;
+	/* until the first share: an equal part of --rate */
+	s->rate = cfg->rate / cfg->shards;
+	s->low_speed = cfg->low_speed;
+	s->low_speed_time = cfg->low_speed_time;
+	s->retries = cfg->retries;
+	s->retry_wait_ms = cfg->retry_wait_ms;
+	s->max_retry_after_s = cfg->max_retry_after;
+	s->host_fail_limit = cfg->host_fail_limit;
 }

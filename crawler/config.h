@@ -48,6 +48,7 @@ struct crawl_config {
 	int insecure;
 	int referer;            /* send Referer: 0 with --no-referer */
 	int obey_rel_nofollow;  /* skip rel=nofollow links */
+	int requisites;         /* fetch page requisites: 0 with --no-requisites */
 	char *proxy;            /* --proxy URL, NULL: libcurl's environment */
 	char *no_proxy;         /* --no-proxy LIST, NULL: libcurl's environment */
 	int cookies;            /* libcurl's cookie engine in each shard */
@@ -92,5 +93,15 @@ void config_compile(struct crawl_config *cfg);
 
 /* Free what cfg owns. */
 void config_release(struct crawl_config *cfg);
+
+/*
+ * What every shard is told at start (its shares of -c and --rate follow
+ * in MSG_SHARE): s is filled from cfg, borrowing its strings; token (n
+ * bytes) receives the robots.txt product token s points at.  Both must
+ * outlive the shards' start.
+ */
+struct shard_config;
+void config_shard(const struct crawl_config *cfg, struct shard_config *s,
+		  char *token, size_t n);
 
 #endif

@@ -58,9 +58,23 @@ struct fentry {
 	void *owner;            /* the backend's, while out */
 	struct rstr *referrer;  /* NULL for seeds */
 	uint32_t depth;
-	uint32_t redirects;     /* redirect hops that led here */
+	uint32_t redirects;     /* redirect hops that led here, and the
+				 * requisite level: FENTRY_HOPS() */
 	char url[];
 };
+
+/*
+ * The backends keep an entry's redirects word as they are given it.  The
+ * coordinator packs two things in it: the redirect hops that led to the
+ * URL (at most --max-redirects, 1000) in the low 16 bits, and for a page
+ * requisite its level in the next 8 (1: a page's own; L + 1: found in a
+ * stylesheet of level L), 0 for a seed or a link.  One word, so that the
+ * spill and resume carry both without a format of their own.
+ */
+#define FENTRY_HOPS(redirects, level) \
+	((uint32_t)(redirects) | (uint32_t)(level) << 16)
+#define FENTRY_REDIRECTS(hops)  ((hops) & 0xffffu)
+#define FENTRY_LEVEL(hops)      (((hops) >> 16) & 0xffu)
 
 /* A new entry, not queued anywhere (referrer gains a reference). */
 struct fentry *fentry_new(const char *url, uint32_t depth, uint32_t redirects,

@@ -11,6 +11,18 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 		const char *referrer, const struct msg_result *r,
 		const struct pages_where *w)
 {
+	pages_line_as(b, PAGES_PAGE, url, depth, referrer, r, w);
+}
+
+int pages_is_robots(const char *line)
+{
+	return strstr(line, ",\"kind\":\"robots\",") != NULL;
+}
+
+void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
+		   uint32_t depth, const char *referrer, const struct msg_result *r,
+		   const struct pages_where *w)
+{
 	buf_reset(b);
 	buf_puts(b, "{\"url\":");
 	json_cstr(b, url);
@@ -34,6 +46,10 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 		buf_puts(b, ",\"truncated\":true");
 	if (r->links_dropped)
 		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
+	if (kind == PAGES_REQUISITE)
+		buf_puts(b, ",\"requisite\":true");
+	else if (kind == PAGES_ROBOTS)
+		buf_puts(b, ",\"kind\":\"robots\"");
 	if (w && w->warc_file) {
 		buf_puts(b, ",\"warc_file\":");
 		json_cstr(b, w->warc_file);

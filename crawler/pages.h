@@ -6,6 +6,8 @@
  *   url, status, error (only on failure), content_type, bytes, digest,
  *   depth, referrer, fetch_ms, attempts, location (redirects only),
  *   truncated (only when true), links_dropped (only when non-zero),
+ *   requisite (true, only for a page requisite), kind ("robots", only for
+ *   a robots.txt response: not a page of the crawl),
  *   warc_file, warc_offset, warc_length (null when no record)
  * warc_offset and warc_length locate the response record's gzip member.
  *
@@ -26,10 +28,23 @@ struct pages_where {
 	uint64_t offset, length;
 };
 
+enum pages_kind {
+	PAGES_PAGE,             /* a seed, a link or a redirect target */
+	PAGES_REQUISITE,        /* a page requisite: "requisite":true */
+	PAGES_ROBOTS,           /* a robots.txt response: "kind":"robots" */
+};
+
 /* Build the line for url (with its newline) into b, reset first. */
 void pages_line(struct buf *b, const char *url, uint32_t depth,
 		const char *referrer, const struct msg_result *r,
 		const struct pages_where *w);
+/* The same for a line of another kind. */
+void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
+		   uint32_t depth, const char *referrer, const struct msg_result *r,
+		   const struct pages_where *w);
+
+/* Is this line a robots.txt one (as pages_line_as() writes them)? */
+int pages_is_robots(const char *line);
 
 /* A string value, unescaped into out (n bytes with the NUL): 1 if found
  * whole, else 0. */

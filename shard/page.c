@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
 		      unsigned link_flags)
@@ -60,10 +61,18 @@ void page_fail(struct page_worker *w, struct frame_writer *out, uint64_t id,
 	page_send(w, out, &r, NULL, 0);
 }
 
-/* Extract the links of an HTML response into w->links. */
+/*
+ * Extract the links and requisites of an HTML response (or the requisites
+ * of a stylesheet, css set) into w->links, and point r at them.
+ */
 static void page_links(struct page_worker *w, const struct page_in *in,
-		       const char *pay, size_t pay_len, struct msg_result *r)
+		       const char *pay, size_t pay_len, struct msg_result *r,
+		       int css)
 {
+	unsigned flags = w->link_flags;
+	size_t dropped;
+	int rc;
+
 	const char *enc = "";
 	size_t enc_len = 0;
 	int complete;
@@ -75,46 +84,71 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 		log_debug("cannot decode '%.*s' body of '%s'", (int)enc_len, enc, in->url);
 		return;
 	}
-	if (links_extract(&w->links, w->parse.data, w->parse.len, in->url,
-			  w->link_flags))
+	if (in->flags & MSG_URL_REQS)
+		flags |= LINKS_REQUISITES;
+	if (css)
+		rc = links_extract_css(&w->links, w->parse.data, w->parse.len, in->url);
+	else
+		rc = links_extract(&w->links, w->parse.data, w->parse.len, in->url,
+				   flags);
+	if (rc)
 		return;
 	if (w->links.nofollow)
 		r->flags |= MSG_RES_NOFOLLOW;
-	if (w->links.truncated) {
-		r->flags |= MSG_RES_LINKS_CUT;
-		r->links_dropped = (uint32_t)w->links.dropped;
-		log_info("'%s': %zu links over the per-page cap dropped",
-			 in->url, w->links.dropped);
+	if (!(in->flags & MSG_URL_NOLINKS)) {
+		r->nlinks = (uint32_t)w->links.count;
+		r->links = w->links.urls.data;
+		r->links_len = w->links.urls.len;
 	}
-	r->nlinks = (uint32_t)w->links.count;
-	r->links = w->links.urls.data;
-	r->links_len = w->links.urls.len;
+	dropped = w->links.reqs_dropped + (r->nlinks ? w->links.dropped : 0);
+	if (dropped) {
+		r->flags |= MSG_RES_LINKS_CUT;
+		r->links_dropped = (uint32_t)dropped;
+		log_info("'%s': %zu links or requisites over the per-page caps dropped",
+			 in->url, dropped);
+	}
+	r->nreqs = (uint32_t)w->links.nreqs;
+	r->reqs = w->links.reqs.data;
+	r->reqs_len = w->links.reqs.len;
 }
 
-void page_process(struct page_worker *w, const struct page_in *in,
-		  struct frame_writer *out)
+/* Is this Content-Type a stylesheet's? */
+static int page_is_css(const char *ctype)
 {
-	struct msg_result r;
+	size_t n = strcspn(ctype, ";");
+
+	while (n && (ctype[n - 1] == ' ' || ctype[n - 1] == '\t'))
+		n--;
+	return n == 8 && strncasecmp(ctype, "text/css", 8) == 0;
+}
+
+/*
+ * The common part of a page and a robots.txt: r gets the response's
+ * fields, w->blob its two WARC records (digest is r->digest's storage).
+ * Returns the payload (de-chunked when it was chunked) through *pay.
+ */
+static void page_records(struct page_worker *w, const struct page_in *in,
+			 struct msg_result *r, char *digest,
+			 const char **ppay, size_t *ppay_len)
+{
 	struct warc_fetch f;
-	char digest[WARC_DIGEST_LEN];
-	char *location = NULL;
-	const char *te, *loc, *pay = in->body;
-	size_t te_len, loc_len, pay_len = in->body_len, req_len, resp_len;
+	const char *te, *pay = in->body;
+	size_t te_len, pay_len = in->body_len, req_len, resp_len;
 	int complete;
 
-	memset(&r, 0, sizeof(r));
-	r.id = in->id;
-	r.attempts = in->attempts;
-	r.status = in->status;
-	r.error = in->error;
-	r.fetch_ms = in->fetch_ms;
-	r.ip = in->ip;
+	memset(r, 0, sizeof(*r));
+	r->id = in->id;
+	r->attempts = in->attempts;
+	r->status = in->status;
+	r->error = in->error;
+	r->fetch_ms = in->fetch_ms;
+	r->ip = in->ip;
 	/* a header value past the protocol's string cap would make the whole
 	 * result a protocol error: such a Content-Type is dropped */
-	r.content_type = strlen(in->content_type) <= SC_URL_MAX ? in->content_type : "";
-	r.bytes = in->body_len;
+	r->content_type = strlen(in->content_type) <= SC_URL_MAX ? in->content_type : "";
+	r->bytes = in->body_len;
 	if (in->truncated)
-		r.flags |= MSG_RES_TRUNCATED;
+		r->flags |= MSG_RES_TRUNCATED;
 	buf_reset(&w->blob);
 	if (http_header(in->hdr, in->hdr_len, "Transfer-Encoding", &te, &te_len) &&
 	    http_has_token(te, te_len, "chunked")) {
@@ -122,11 +156,11 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		http_dechunk(in->body, in->body_len, &w->payload, &complete);
 		pay = w->payload.data;
 		pay_len = w->payload.len;
-		r.bytes = pay_len;
+		r->bytes = pay_len;
 	}
 	memset(&f, 0, sizeof(f));
 	f.uri = in->url;
-	f.ip = r.ip;
+	f.ip = r->ip;
 	f.start = in->start;
 	f.req = in->req;
 	f.req_len = in->req_len;
@@ -138,12 +172,43 @@ void page_process(struct page_worker *w, const struct page_in *in,
 	f.payload_len = pay_len;
 	f.truncated = in->truncated;
 	if (warc_fetch_records(&w->warc, &f, &w->blob, &req_len, &resp_len, digest) == 0) {
-		r.warc_req_len = (uint32_t)req_len;
-		r.warc_resp_len = (uint32_t)resp_len;
-		r.digest = digest;
+		r->warc_req_len = (uint32_t)req_len;
+		r->warc_resp_len = (uint32_t)resp_len;
+		r->digest = digest;
 	} else {
-		r.error = "internal: warc record too large";
+		r->error = "internal: warc record too large";
 	}
+	*ppay = pay;
+	*ppay_len = pay_len;
+}
+
+void page_robots(struct page_worker *w, const struct page_in *in,
+		 struct frame_writer *out)
+{
+	struct msg_result r;
+	char digest[WARC_DIGEST_LEN];
+	const char *pay;
+	size_t pay_len;
+
+	page_records(w, in, &r, digest, &pay, &pay_len);
+	if (!r.warc_resp_len)
+		return;         /* nothing to archive */
+	if (msg_robots_encode(&w->msg, in->url, &r) ||
+	    frame_queue(out, MSG_ROBOTS, w->msg.data, w->msg.len, w->blob.data,
+			w->blob.len))
+		log_info("robots.txt '%s' not archived: its records are too large", in->url);
+}
+
+void page_process(struct page_worker *w, const struct page_in *in,
+		  struct frame_writer *out)
+{
+	struct msg_result r;
+	char digest[WARC_DIGEST_LEN];
+	char *location = NULL;
+	const char *loc, *pay;
+	size_t loc_len, pay_len;
+
+	page_records(w, in, &r, digest, &pay, &pay_len);
 	if (in->status >= 300 && in->status < 400 &&
 	    http_header(in->hdr, in->hdr_len, "Location", &loc, &loc_len) &&
 	    loc_len < SC_URL_MAX) {
@@ -153,9 +218,12 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		if (url_resolve(in->url, tmp, &location) == 0)
 			r.location = location;
 	}
-	if (in->status >= 200 && in->status < 300 && !(in->flags & MSG_URL_NOLINKS) &&
-	    http_is_html(r.content_type))
-		page_links(w, in, pay, pay_len, &r);
+	if (in->status >= 200 && in->status < 300 && http_is_html(r.content_type) &&
+	    (in->flags & (MSG_URL_NOLINKS | MSG_URL_REQS)) != MSG_URL_NOLINKS)
+		page_links(w, in, pay, pay_len, &r, 0);
+	else if (in->status >= 200 && in->status < 300 && (in->flags & MSG_URL_REQS) &&
+		 page_is_css(r.content_type))
+		page_links(w, in, pay, pay_len, &r, 1);
 	log_debug("done '%s' %u %s", in->url, r.status, r.error ? r.error : "");
 	page_send(w, out, &r, w->blob.data, w->blob.len);
 	free(location);

@@ -269,6 +269,23 @@ static void page_done(struct shard *s, struct xfer *x, CURLcode rc)
 	}
 }
 
+/* A robots.txt that got a response: its records go to the WARC files. */
+static void robots_archive(struct shard *s, struct xfer *x)
+{
+	long status = xfer_status(x);
+	struct page_in in;
+	char *norm = NULL;
+
+	if (status <= 0 || x->hdr.len == 0 || x->req.len == 0)
+		return;
+	xfer_capture(x, status, NULL, &in);
+	if (url_normalize(in.url, &norm) == 0)
+		in.url = norm;
+	if (in.url[0])
+		page_robots(&s->pw, &in, &s->out);
+	free(norm);
+}
+
 /* robots.txt answered (or not): open the host, or try again later. */
 static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 {
@@ -276,6 +293,7 @@ static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 	char why[POLICY_WHY_MAX];
 	uint64_t at = 0, now = now_us();
 
+	robots_archive(s, x);
 	switch (robotsfetch_done(&s->pol, x, rc, now, &at, why, sizeof(why))) {
 	case ROBOTSFETCH_OPEN:
 		h->next_us = at;
