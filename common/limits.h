@@ -22,6 +22,14 @@
 #define SC_LINKS_MAX          20000         /* links kept from one page */
 #define SC_SITEMAP_URLS_MAX   50000         /* URLs kept from one sitemap (sitemaps.org) */
 #define SC_SITEMAP_BYTES_MAX  52428800u     /* uncompressed bytes of one sitemap (50 MB) */
+#define SC_REQUISITES_MAX     2048          /* page requisites kept from one page or stylesheet */
+#define SC_REQUISITE_BYTES    (4u << 20)    /* bytes of those URLs (with links: under SC_FRAME_BODY_MAX) */
+#define SC_SRCSET_MAX         32            /* candidates read from one srcset attribute */
+#define SC_CSS_MAX            (2u << 20)    /* bytes of one stylesheet (or a page's <style> text) scanned */
+#define SC_STYLES_MAX         64            /* <style> elements of one page scanned */
+#define SC_REQUISITE_LEVELS   5             /* a page's requisites are level 1; a stylesheet
+					     * of level L < 5 is scanned for level L+1: so
+					     * 3 @imports deep, and what the last one needs */
 #define SC_DEFAULT_TIMEOUT    60            /* seconds, whole transfer (--timeout) */
 #define SC_DEFAULT_CONNECT_TIMEOUT 15       /* seconds (--connect-timeout) */
 #define SC_DNS_CACHE_S        0             /* libcurl DNS cache lifetime (shard/xfer.c) */

@@ -15,6 +15,8 @@
  * and errors printed despite HTML_PARSE_NOERROR (links_extract()).
  */
 #include "common/links.h"
+#include "common/css.h"
+#include "common/embed.h"
 #include "common/err.h"
 #include "common/limits.h"
 #include "common/url.h"
@@ -37,9 +39,10 @@
 #define LINKS_NUL_MARK  '\x01'
 
 struct links_slot {
-	uint32_t off;           /* of the URL in l->urls */
+	uint32_t off;           /* of the URL in l->urls, or l->reqs (req set) */
 	uint32_t hash;
 	unsigned gen;           /* == l->gen when the slot is in use */
+	unsigned req;           /* a requisite, not a link */
 };
 
 /* State of one links_extract() call, the SAX callbacks' user data. */
@@ -68,7 +71,12 @@ void links_init(struct links *l, size_t max)
 	if (max > SC_SITEMAP_URLS_MAX)
 		max = SC_SITEMAP_URLS_MAX;
 	l->max = max;
+	l->reqs_max = max < SC_REQUISITES_MAX ? max : SC_REQUISITES_MAX;
 	buf_init(&l->urls, links_bytes_cap(max));
+	buf_init(&l->reqs, SC_REQUISITE_BYTES);
+	l->nreqs = 0;
+	l->reqs_dropped = 0;
+	l->nstyles = 0;
 	buf_init(&l->markup, SC_PARSE_MAX + 16);
 	l->count = 0;
 	l->dropped = 0;
@@ -82,6 +90,10 @@ void links_init(struct links *l, size_t max)
 void links_reset(struct links *l)
 {
 	buf_reset(&l->urls);
+	buf_reset(&l->reqs);
+	l->nreqs = 0;
+	l->reqs_dropped = 0;
+	l->nstyles = 0;
 	l->count = 0;
 	l->dropped = 0;
 	l->truncated = 0;
@@ -97,7 +109,10 @@ void links_reset(struct links *l)
 void links_release(struct links *l)
 {
 	buf_release(&l->urls);
+	buf_release(&l->reqs);
 	buf_release(&l->markup);
+	l->nreqs = 0;
+	l->reqs_dropped = 0;
 	free(l->slots);
 	l->slots = NULL;
 	l->nslots = 0;
@@ -120,6 +135,18 @@ const char *links_next(const struct links *l, const char *u)
 	return next < l->urls.data + l->urls.len ? next : NULL;
 }
 
+const char *links_req_first(const struct links *l)
+{
+	return l->nreqs ? l->reqs.data : NULL;
+}
+
+const char *links_req_next(const struct links *l, const char *u)
+{
+	const char *next = u + strlen(u) + 1;
+
+	return next < l->reqs.data + l->reqs.len ? next : NULL;
+}
+
 /* FNV-1a: short strings, no need for more. */
 static uint32_t links_hash(const char *s)
 {
@@ -132,9 +159,10 @@ static uint32_t links_hash(const char *s)
 	return h;
 }
 
-/* The slot holding s, or the empty slot where it would go. */
+/* The slot holding s (a link, or a requisite if req), or the empty slot
+ * where it would go. */
 static struct links_slot *links_find(const struct links *l, const char *s,
-				     uint32_t hash)
+				     uint32_t hash, unsigned req)
 {
 	size_t mask = l->nslots - 1, i = hash & mask;
 
@@ -143,7 +171,8 @@ static struct links_slot *links_find(const struct links *l, const char *s,
 
 		if (sl->gen != l->gen)
 			return sl;
-		if (sl->hash == hash && strcmp(l->urls.data + sl->off, s) == 0)
+		if (sl->hash == hash && sl->req == req &&
+		    strcmp((req ? l->reqs.data : l->urls.data) + sl->off, s) == 0)
 			return sl;
 		i = (i + 1) & mask;
 	}
@@ -155,7 +184,7 @@ static void links_grow(struct links *l)
 	struct links_slot *old = l->slots;
 	size_t oldn = l->nslots, i;
 
-	if ((l->count + 1) * 2 <= l->nslots)
+	if ((l->count + l->nreqs + 1) * 2 <= l->nslots)
 		return;
 	l->nslots = oldn ? oldn * 2 : LINKS_MIN_SLOTS;
 	l->slots = xcalloc(l->nslots, sizeof(*l->slots));
@@ -172,44 +201,93 @@ static void links_grow(struct links *l)
 	free(old);
 }
 
-int links_keep(struct links *l, const char *u)
+/* Keep u (normal form) once: as a link, or a requisite when req. */
+static int links_store(struct links *l, const char *u, unsigned req)
 {
+	struct buf *b = req ? &l->reqs : &l->urls;
+	size_t *count = req ? &l->nreqs : &l->count;
 	struct links_slot *sl;
 	size_t off, n;
 	uint32_t hash;
 
 	links_grow(l);
-	hash = links_hash(u);
-	sl = links_find(l, u, hash);
+	hash = links_hash(u) ^ (req ? 0x9e3779b9u : 0);
+	sl = links_find(l, u, hash, req);
 	if (sl->gen == l->gen)
 		return 0;       /* seen */
 	n = strlen(u) + 1;
-	off = l->urls.len;
-	if (l->count >= l->max || buf_append(&l->urls, u, n)) {
-		l->dropped++;
+	off = b->len;
+	if (*count >= (req ? l->reqs_max : l->max) || buf_append(b, u, n)) {
+		if (req)
+			l->reqs_dropped++;
+		else
+			l->dropped++;
 		l->truncated = 1;
 		return 0;
 	}
 	sl->off = (uint32_t)off;
 	sl->hash = hash;
 	sl->gen = l->gen;
-	l->count++;
+	sl->req = req;
+	(*count)++;
 	return 1;
 }
 
-static void links_add(struct links_parse *p, const char *ref)
+int links_keep(struct links *l, const char *u)
+{
+	return links_store(l, u, 0);
+}
+
+/* Resolve ref and keep it once: as a link, or a requisite when req. */
+static void links_put(struct links_parse *p, const char *ref, unsigned req)
 {
 	struct links *l = p->l;
 	char *u;
 
-	if (!ref || l->nofollow)
+	if (!ref || (!req && l->nofollow))
 		return;
 	if (p->nul_marked && strchr(ref, LINKS_NUL_MARK))
 		return;
 	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u))
 		return;
-	links_keep(l, u);
+	links_store(l, u, req);
 	free(u);
+}
+
+static void links_add(struct links_parse *p, const char *ref)
+{
+	links_put(p, ref, 0);
+}
+
+static void links_css_ref(void *arg, const char *ref, int import)
+{
+	(void)import;
+	links_put(arg, ref, 1);
+}
+
+static void links_css(struct links_parse *p, const char *css, size_t len)
+{
+	struct links *l = p->l;
+
+	if (l->nreqs < l->reqs_max)
+		css_scan(css, len, l->reqs_max - l->nreqs, links_css_ref, p);
+}
+
+/* What embed_element() found in a start tag. */
+static void links_embed(void *arg, enum embed_kind kind, const char *s, size_t n)
+{
+	struct links_parse *p = arg;
+	char ref[SC_URL_MAX + 1];
+
+	if (kind == EMBED_CSS) {
+		links_css(p, s, n);
+		return;
+	}
+	if (n > SC_URL_MAX)
+		return;
+	memcpy(ref, s, n);
+	ref[n] = '\0';
+	links_put(p, ref, 1);
 }
 
 /* The value of attribute name (first occurrence), or NULL. */
@@ -321,9 +399,16 @@ static void links_meta(struct links_parse *p, const xmlChar **atts)
 		return;
 	if (name && strcasecmp(name, "robots") == 0 &&
 	    links_has_token(content, 1, "nofollow", "none")) {
-		links_reset(p->l);
-		p->l->nofollow = 1;
-		xmlStopParser(p->ctxt);
+		struct links *l = p->l;
+
+		buf_reset(&l->urls);
+		l->count = 0;
+		l->dropped = 0;
+		l->truncated = l->reqs_dropped > 0;
+		l->nofollow = 1;
+		/* the links are gone; requisites, if wanted, are still read */
+		if (!(p->flags & LINKS_REQUISITES))
+			xmlStopParser(p->ctxt);
 		return;
 	}
 	if (equiv && strcasecmp(equiv, "refresh") == 0 &&
@@ -355,9 +440,11 @@ static void links_start(void *ud, const xmlChar *xname, const xmlChar **atts)
 	struct links_parse *p = ud;
 	const char *name = (const char *)xname;
 
-	if (!name || p->l->nofollow)
+	if (!name || (p->l->nofollow && !(p->flags & LINKS_REQUISITES)))
 		return;
 	links_flatten(p->ctxt);
+	if (p->flags & LINKS_REQUISITES)
+		embed_element(name, (const char *const *)atts, links_embed, p);
 	/* libxml2 lowercases HTML element and attribute names; strcasecmp
 	 * costs nothing more and does not rely on it. */
 	switch (name[0] | 0x20) {
@@ -499,12 +586,14 @@ static size_t links_raw_end(const char *s, size_t len, size_t i, const char *nam
  * ones, so one tag with 100,000 attributes (800 KB) takes 14 s.  A tag is
  * ended after LINKS_ATTR_MAX attributes.
  *
+ * The text of each <style> is noted in l->styles (for the requisites).
  * Returns 0, or -1 when the document must go to the parser as it is: a
  * UTF-16 or UTF-32 document (byte order mark first), whose bytes are not
  * ASCII-compatible.
  */
-static int links_markup(const char *s, size_t len, struct buf *out, int *nul_marked)
+static int links_markup(const char *s, size_t len, struct links *l, int *nul_marked)
 {
+	struct buf *out = &l->markup;
 	size_t i = 0;
 
 	buf_reset(out);
@@ -556,8 +645,15 @@ static int links_markup(const char *s, size_t len, struct buf *out, int *nul_mar
 		i = end;
 		if (links_is_name(s, len, start + 1, "script"))
 			i = links_raw_end(s, len, i, "script");
-		else if (links_is_name(s, len, start + 1, "style"))
+		else if (links_is_name(s, len, start + 1, "style")) {
+			size_t body = i;
+
 			i = links_raw_end(s, len, i, "style");
+			if (l->nstyles < SC_STYLES_MAX && i > body) {
+				l->styles[l->nstyles].off = body;
+				l->styles[l->nstyles++].len = i - body;
+			}
+		}
 	}
 	return 0;
 }
@@ -585,6 +681,8 @@ int links_extract(struct links *l, const char *html, size_t len,
 	htmlParserCtxtPtr ctxt;
 	xmlGenericErrorFunc old_err;
 	void *old_ctx;
+	const char *doc = html;
+	size_t i;
 
 	links_reset(l);
 	memset(&p, 0, sizeof(p));
@@ -599,7 +697,7 @@ int links_extract(struct links *l, const char *html, size_t len,
 	if (len == 0)
 		goto out;
 
-	if (links_markup(html, len, &l->markup, &p.nul_marked) == 0) {
+	if (links_markup(html, len, l, &p.nul_marked) == 0) {
 		html = l->markup.data;
 		len = l->markup.len;
 		if (len == 0)
@@ -635,8 +733,29 @@ int links_extract(struct links *l, const char *html, size_t len,
 	if (ctxt->myDoc)
 		xmlFreeDoc(ctxt->myDoc);
 	htmlFreeParserCtxt(ctxt);
+	/* <style> text, against the document's base: the markup pass
+	 * dropped it, so it is read here, from the document itself */
+	for (i = 0; (flags & LINKS_REQUISITES) && i < l->nstyles; i++)
+		links_css(&p, doc + l->styles[i].off, l->styles[i].len);
 out:
 	url_base_release(&p.base);
+	url_base_release(&p.page);
+	return 0;
+}
+
+int links_extract_css(struct links *l, const char *css, size_t len,
+		      const char *css_url)
+{
+	struct links_parse p;
+
+	links_reset(l);
+	memset(&p, 0, sizeof(p));
+	p.l = l;
+	url_base_init(&p.page);
+	url_base_init(&p.base);
+	if (url_base_set(&p.page, css_url))
+		return SC_EINVAL;
+	links_css(&p, css, len);
 	url_base_release(&p.page);
 	return 0;
 }

@@ -21,6 +21,17 @@
  * bodies of <script> and <style> can hold no link and are dropped by a
  * memchr-driven pass first, which makes parsing ~4x cheaper on text-heavy
  * pages (README, "Performance").
+ * With LINKS_REQUISITES the same pass also collects the page's requisites
+ * (what a browser fetches to render it: common/embed.h lists the elements
+ * and attributes), from style attributes and <style> elements the url()
+ * and @import references (common/css.h), into a list of their own
+ * (links_req_first()), resolved and deduplicated as links are, at most
+ * SC_REQUISITES_MAX of them (past that counted in reqs_dropped).  A meta
+ * robots nofollow empties the links only: requisites are not links.
+ * <style> elements are scanned after the parse, against the document's
+ * base (the first <base href>), at most SC_STYLES_MAX of them and
+ * SC_CSS_MAX bytes each.  links_extract_css() does the same for a
+ * stylesheet.
  * Hostile input is bounded: past 128 open elements the parser forgets the
  * outer ones, a tag is cut after 256 attributes, and a link whose value
  * held a NUL byte is dropped (libxml2 would cut it short).  A document
@@ -33,18 +44,29 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/limits.h"
 
 struct links_slot;
+
+struct links_style {
+	size_t off, len;        /* the text of a <style> element in the document */
+};
 
 struct links {
 	struct buf urls;        /* normalized URLs, each followed by a NUL */
 	size_t count;           /* URLs in urls */
 	size_t dropped;         /* links past the cap, not kept */
-	int truncated;          /* dropped > 0 */
+	int truncated;          /* dropped > 0 (links or requisites) */
 	int nofollow;           /* meta robots nofollow seen: no links given */
+	struct buf reqs;        /* requisites (LINKS_REQUISITES), as urls */
+	size_t nreqs;           /* URLs in reqs */
+	size_t reqs_dropped;    /* requisites past the cap, not kept */
 
 	/* Private to links.c, kept across links_reset(). */
 	size_t max;             /* most URLs kept, from links_init() */
+	size_t reqs_max;        /* most requisites kept */
+	struct links_style styles[SC_STYLES_MAX];
+	size_t nstyles;
 	struct links_slot *slots; /* dedup table (open addressing) */
 	size_t nslots;          /* a power of two, or 0 */
 	unsigned gen;           /* slots of another generation are empty */
@@ -58,7 +80,8 @@ struct links {
  * bytes; a link that does not fit is dropped like one past max.
  * dropped counts each link past the cap that does not repeat a kept one
  * (repeats among the dropped links are counted each time: they are not
- * remembered).  links_reset() empties l and keeps its storage, so one
+ * remembered).  Requisites are capped at the smaller of max and
+ * SC_REQUISITES_MAX, and SC_REQUISITE_BYTES.  links_reset() empties l and keeps its storage, so one
  * struct links reused for every page stops allocating once warm.
  */
 void links_init(struct links *l, size_t max);
@@ -67,6 +90,7 @@ void links_release(struct links *l);
 
 /* links_extract() flags */
 #define LINKS_OBEY_REL_NOFOLLOW 0x01    /* skip links with rel=nofollow */
+#define LINKS_REQUISITES        0x02    /* collect the page requisites too */
 
 /*
  * Extract the links of an HTML document of len bytes (not NUL-terminated,
@@ -88,8 +112,19 @@ int links_extract(struct links *l, const char *html, size_t len,
  */
 int links_keep(struct links *l, const char *url);
 
+/*
+ * The url() and @import references of a stylesheet of len bytes found at
+ * css_url (normalized), as requisites: they replace what l held, no links.
+ * Returns 0, or SC_EINVAL when css_url cannot be parsed (l is then empty).
+ */
+int links_extract_css(struct links *l, const char *css, size_t len,
+		      const char *css_url);
+
 /* Iterate: for (const char *u = links_first(l); u; u = links_next(l, u)) */
 const char *links_first(const struct links *l);
 const char *links_next(const struct links *l, const char *u);
+/* The same over the requisites. */
+const char *links_req_first(const struct links *l);
+const char *links_req_next(const struct links *l, const char *u);
 
 #endif

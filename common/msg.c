@@ -141,18 +141,20 @@ int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u)
 	return 0;
 }
 
-int msg_result_encode(struct buf *b, const struct msg_result *r)
+static int result_put(struct buf *b, const struct msg_result *r)
 {
-	buf_reset(b);
 	if (buf_put_u64(b, r->id) || buf_put_u32(b, r->status) ||
 	    buf_put_u32(b, r->fetch_ms) || buf_put_u64(b, r->bytes) ||
 	    buf_put_u32(b, r->flags) || buf_put_u32(b, r->attempts) ||
-	    buf_put_u32(b, r->host_gap_ms) || put_cstr(b, r->content_type) || put_cstr(b, r->digest) ||
+	    buf_put_u32(b, r->host_gap_ms) ||
+	    put_cstr(b, r->content_type) || put_cstr(b, r->digest) ||
 	    put_cstr(b, r->ip) || put_cstr(b, r->error) ||
 	    put_cstr(b, r->location) ||
 	    buf_put_u32(b, r->warc_req_len) || buf_put_u32(b, r->warc_resp_len) ||
 	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
-	    buf_put_str(b, r->links ? r->links : "", r->links_len))
+	    buf_put_str(b, r->links ? r->links : "", r->links_len) ||
+	    buf_put_u32(b, r->nreqs) ||
+	    buf_put_str(b, r->reqs ? r->reqs : "", r->reqs_len))
 		return SC_ETOOBIG;
 	if ((r->flags & MSG_RES_EXTRACT) &&
 	    (buf_put_u32(b, r->items_dropped) || buf_put_u32(b, r->items_cut) ||
@@ -163,24 +165,37 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	return 0;
 }
 
-/* A link block must be exactly n NUL-terminated strings, n at most max. */
-static int link_block_ok(const char *s, size_t len, uint32_t n, uint32_t max)
+int msg_result_encode(struct buf *b, const struct msg_result *r)
 {
-	size_t i, count = 0;
-
-	if (len && s[len - 1] != '\0')
-		return SC_EPROTO;
-	for (i = 0; i < len; i++)
-		count += s[i] == '\0';
-	return count == n && n <= max ? 0 : SC_EPROTO;
+	buf_reset(b);
+	return result_put(b, r);
 }
 
-int msg_result_decode(const void *p, size_t n, struct msg_result *r)
+int msg_robots_encode(struct buf *b, const char *url, const struct msg_result *r)
 {
-	struct cursor c;
+	buf_reset(b);
+	if (put_cstr(b, url))
+		return SC_ETOOBIG;
+	return result_put(b, r);
+}
+
+/* A block of count NUL-terminated strings back to back, count <= max. */
+static int url_block_ok(const char *s, size_t len, uint32_t count, uint32_t max)
+{
+	size_t i, k = 0;
+
+	if (len && s[len - 1] != '\0')
+		return 0;
+	for (i = 0; i < len; i++)
+		k += s[i] == '\0';
+	return k == count && count <= max;
+}
+
+static int result_get(struct cursor *cp, struct msg_result *r)
+{
+	struct cursor c = *cp;
 
 	memset(r, 0, sizeof(*r));
-	cursor_init(&c, p, n);
 	r->id = cursor_u64(&c);
 	r->status = cursor_u32(&c);
 	r->fetch_ms = cursor_u32(&c);
@@ -198,6 +213,8 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->links_dropped = cursor_u32(&c);
 	r->nlinks = cursor_u32(&c);
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
+	r->nreqs = cursor_u32(&c);
+	r->reqs = cursor_str(&c, &r->reqs_len, SC_REQUISITE_BYTES);
 	if (r->flags & MSG_RES_EXTRACT) {
 		r->items_dropped = cursor_u32(&c);
 		r->items_cut = cursor_u32(&c);
@@ -210,14 +227,36 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	}
 	if (c.err || c.left || r->status > 999)
 		return SC_EPROTO;
-	/* a page's links are capped at SC_LINKS_MAX, a sitemap's entries higher */
-	if (link_block_ok(r->links, r->links_len, r->nlinks, SC_SITEMAP_URLS_MAX))
+	/* each block must be exactly its count of NUL-terminated strings; a
+	 * page's links are capped at SC_LINKS_MAX, a sitemap's entries higher */
+	if (!url_block_ok(r->links, r->links_len, r->nlinks, SC_SITEMAP_URLS_MAX) ||
+	    !url_block_ok(r->reqs, r->reqs_len, r->nreqs, SC_REQUISITES_MAX))
 		return SC_EPROTO;
 	if ((r->flags & MSG_RES_EXTRACT) &&
-	    (link_block_ok(r->items, r->items_len, r->nitems, SC_EXTRACT_ITEMS_MAX) ||
+	    (!url_block_ok(r->items, r->items_len, r->nitems, SC_EXTRACT_ITEMS_MAX) ||
 	     (r->items_len && memchr(r->items, '\n', r->items_len))))
 		return SC_EPROTO;
+	*cp = c;
 	return 0;
+}
+
+int msg_result_decode(const void *p, size_t n, struct msg_result *r)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	return result_get(&c, r);
+}
+
+int msg_robots_decode(const void *p, size_t n, const char **url, struct msg_result *r)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, n);
+	*url = get_cstr(&c, MSG_STR_MAX);
+	if (c.err || !*url || (*url)[0] == '\0')
+		return SC_EPROTO;
+	return result_get(&c, r);
 }
 
 int msg_found_encode(struct buf *b, const struct msg_found *m)
@@ -240,7 +279,7 @@ int msg_found_decode(const void *p, size_t n, struct msg_found *m)
 	m->urls = cursor_str(&c, &m->urls_len, SC_FRAME_BODY_MAX);
 	if (c.err || c.left)
 		return SC_EPROTO;
-	return link_block_ok(m->urls, m->urls_len, m->nurls, SC_LINKS_MAX);
+	return url_block_ok(m->urls, m->urls_len, m->nurls, SC_LINKS_MAX) ? 0 : SC_EPROTO;
 }
 
 int msg_work_encode(struct buf *b, const struct msg_work *w)

@@ -10,6 +10,9 @@
  *   shard -> coordinator   MSG_FOUND   sitemaps a robots.txt named (--sitemaps)
  *   shard -> coordinator   MSG_RESULT  one URL reached a final state; the
  *                                      frame's blob holds its WARC records
+ *   shard -> coordinator   MSG_ROBOTS  a robots.txt response, with its URL,
+ *                                      to archive: blob as for MSG_RESULT
+ *                                      (no credit: not a URL of the crawl)
  *   shard -> shard         MSG_WORK    a finished page transfer handed to a
  *                                      peer for its CPU work (the mesh,
  *                                      shard/peer.h); the blob is the body
@@ -41,12 +44,16 @@ enum msg_type {
 	MSG_WORK   = 5,
 	MSG_LOAD   = 6,
 	MSG_FOUND  = 7,
-	MSG_TYPE_MAX = 7,
+	MSG_ROBOTS = 8,
+	MSG_TYPE_MAX = 8,
 };
 
 /* msg_url.flags */
-#define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached) */
+#define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached,
+				 * or a requisite) */
 #define MSG_URL_SITEMAP  0x02   /* a sitemap: its entries are the links */
+#define MSG_URL_REQS     0x04   /* give the page requisites of an HTML page,
+				 * or the url() and @import of a stylesheet */
 
 struct msg_url {
 	uint64_t id;            /* the coordinator's handle; returned in the result */
@@ -87,7 +94,11 @@ struct msg_result {
 				 * for a sitemap */
 	const char *links;      /* nlinks NUL-terminated URLs back to back */
 	size_t links_len;
-	uint32_t links_dropped;
+	uint32_t links_dropped; /* links and requisites past the caps */
+	uint32_t nreqs;         /* page requisites (MSG_URL_REQS), at most
+				 * SC_REQUISITES_MAX ... */
+	const char *reqs;       /* ... as links */
+	size_t reqs_len;
 	/* with MSG_RES_EXTRACT (common/extract.h) */
 	uint32_t nitems;
 	const char *items;      /* nitems JSON member lists, NUL-terminated, back
@@ -205,5 +216,11 @@ int msg_work_decode(const void *p, size_t n, const void *blob, size_t blob_len,
 int msg_result_encode(struct buf *b, const struct msg_result *r);
 /* Decode and check; 0 or SC_EPROTO. */
 int msg_result_decode(const void *p, size_t n, struct msg_result *r);
+
+/* ROBOTS: the robots.txt URL fetched (the last of its redirects, normalized
+ * as libcurl gives it), then a result as above (id 0, no links).  The
+ * decoder checks the URL's cap (SC_URL_MAX) and the result. */
+int msg_robots_encode(struct buf *b, const char *url, const struct msg_result *r);
+int msg_robots_decode(const void *p, size_t n, const char **url, struct msg_result *r);
 
 #endif

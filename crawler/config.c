@@ -1,10 +1,11 @@
 /*
- * config.c - a crawl_config's defaults, the compiling of its regexes and
- * its release.
+ * config.c - a crawl_config's defaults, the compiling of its regexes, its
+ * release.
  */
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/limits.h"
+#include "common/log.h"
 #include "crawler/config.h"
 #include "common/rules.h"
 #include "crawler/options.h"
@@ -33,6 +34,7 @@ void config_defaults(struct crawl_config *c)
 	c->warc_level = 1;
 	c->robots = 1;
 	c->referer = 1;
+	c->requisites = 1;
 	c->max_crawl_delay = SC_DEFAULT_MAX_CRAWL_DELAY;
 	c->max_retry_after = SC_DEFAULT_MAX_RETRY_AFTER;
 	c->retries = SC_DEFAULT_RETRIES;

@@ -54,6 +54,7 @@ struct crawl_config {
 	int obey_rel_nofollow;  /* skip rel=nofollow links */
 	int sitemaps;           /* --sitemaps: read robots.txt Sitemap lines and
 				 * each seed host's /sitemap.xml */
+	int requisites;         /* fetch page requisites: 0 with --no-requisites */
 	char *proxy;            /* --proxy URL, NULL: libcurl's environment */
 	char *no_proxy;         /* --no-proxy LIST, NULL: libcurl's environment */
 	int cookies;            /* libcurl's cookie engine in each shard */
@@ -113,5 +114,13 @@ void config_rules(struct crawl_config *cfg, const char *path);
 
 /* Free what cfg owns. */
 void config_release(struct crawl_config *cfg);
+
+/*
+ * What every shard is told at start (its shares of -c and --rate follow
+ * in MSG_SHARE): s is filled from cfg, borrowing its strings; token (n
+ * bytes) receives the robots.txt product token s points at.  Both must
+ * outlive the shards' start.
+ */
+struct shard_config;
 
 #endif

@@ -98,18 +98,22 @@ static void journal_line(struct coord *c, int rc)
 		c->fatal = 1;
 }
 
-/* Journal an admitted URL, after an R line when its referrer differs
- * from the one named last (all the links of a page share theirs). */
+/* Journal an admitted URL (hops: FENTRY_HOPS()), after an R line when its
+ * referrer differs from the one named last (all the links of a page share
+ * theirs). */
 static void journal_admitted(struct coord *c, const char *url, uint32_t depth,
-			     uint32_t redirects, struct rstr *ref)
+			     uint32_t hops, struct rstr *ref)
 {
+	uint32_t level = FENTRY_LEVEL(hops), redirects = FENTRY_REDIRECTS(hops);
+
 	if (!c->jref_set || ref != c->jref) {
 		journal_line(c, journal_referrer(&c->jline, ref ? ref->s : NULL));
 		rstr_put(c->jref);
 		c->jref = rstr_get(ref);
 		c->jref_set = 1;
 	}
-	journal_line(c, journal_admit(&c->jline, url, depth, redirects));
+	journal_line(c, level ? journal_requisite(&c->jline, url, depth, redirects, level)
+			      : journal_admit(&c->jline, url, depth, redirects));
 }
 
 /*
@@ -117,11 +121,12 @@ static void journal_admitted(struct coord *c, const char *url, uint32_t depth,
  * limit, depth, scope, filters and trap guards and was never seen.  Seeds
  * skip scope, filters and guards (they define the scope), and so do
  * sitemaps, which come only from a crawled host's robots.txt, a seed
- * host or a sitemap index of those (their entries get the checks).
- * Returns 1 if queued.
+ * host or a sitemap index of those (their entries get the checks); a page
+ * requisite (a level in hops, FENTRY_HOPS()) skips depth and scope, not
+ * --deny, --reject or the guards (crawler/scope.h).  Returns 1 if queued.
  */
 static int admit(struct coord *c, const char *url, uint32_t depth,
-		 uint32_t redirects, struct rstr *referrer, int seed)
+		 uint32_t hops, struct rstr *referrer, int seed)
 {
 	const struct crawl_config *cfg = c->cfg;
 	char key[SC_HOST_MAX + 16];
@@ -131,17 +136,21 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 		return 0;
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
 		return 0;
-	if (FENTRY_KIND(redirects) == FENTRY_SITEMAP)
+	if (FENTRY_KIND(hops) == FENTRY_SITEMAP)
 		seed = 1;
-	if (!seed && ((cfg->depth >= 0 && depth > (uint64_t)cfg->depth) ||
-		      !scope_in(&c->scope, url)))
+	if (FENTRY_LEVEL(hops)) {
+		if (!scope_requisite_ok(&c->scope, url))
+			return 0;
+	} else if (!seed && ((cfg->depth >= 0 && depth > (uint64_t)cfg->depth) ||
+			     !scope_in(&c->scope, url))) {
 		return 0;
+	}
 	if (url_host_key(url, key, sizeof(key)) < 0)
 		return 0;
 	if (!seed && scope_trapped(&c->scope, url))
 		return 0;
 	/* a seed counts towards its host's quota but is never refused */
-	rc = c->fr->ops->admit(c->fr, url, key, depth, redirects, referrer,
+	rc = c->fr->ops->admit(c->fr, url, key, depth, hops, referrer,
 			       seed && cfg->host_quota ? FRONTIER_QUOTA_NEVER : cfg->host_quota);
 	if (rc == FRONTIER_QUOTA)
 		scope_quota_refused(&c->scope, key);
@@ -152,7 +161,7 @@ static int admit(struct coord *c, const char *url, uint32_t depth,
 	if (rc != FRONTIER_QUEUED)
 		return 0;
 	c->st.admitted++;
-	journal_admitted(c, url, depth, redirects, referrer);
+	journal_admitted(c, url, depth, hops, referrer);
 	return 1;
 }
 
@@ -175,9 +184,9 @@ static void admit_seed_sitemap(struct coord *c, const char *seed)
 
 static void write_page(struct coord *c, const char *url, uint32_t depth,
 		       const struct rstr *ref, const struct msg_result *r,
-		       const struct pages_where *w)
+		       const struct pages_where *w, enum pages_kind kind)
 {
-	pages_line(&c->line, url, depth, ref ? ref->s : NULL, r, w);
+	pages_line_as(&c->line, kind, url, depth, ref ? ref->s : NULL, r, w);
 	if (output_page(&c->out, c->line.data, c->line.len))
 		c->fatal = 1;
 	stats_page(&c->st, url, r->status, r->bytes, r->error);
@@ -192,7 +201,7 @@ static void record_failure(struct coord *c, const char *url, uint32_t depth,
 
 	memset(&r, 0, sizeof(r));
 	r.error = error;
-	write_page(c, url, depth, referrer, &r, NULL);
+	write_page(c, url, depth, referrer, &r, NULL, PAGES_PAGE);
 	c->st.rejected++;
 }
 
@@ -270,10 +279,13 @@ static void dispatch(struct coord *c, struct shard_proc *sp)
 		u.flags = 0;
 		if (FENTRY_KIND(e->redirects) == FENTRY_SITEMAP)
 			u.flags |= MSG_URL_SITEMAP;     /* its entries are at depth 1 */
-		else if (cfg->depth >= 0 && e->depth >= (uint64_t)cfg->depth)
+		else if (nolinks_all || FENTRY_LEVEL(e->redirects) ||
+			 (cfg->depth >= 0 && e->depth >= (uint64_t)cfg->depth))
 			u.flags |= MSG_URL_NOLINKS;
-		if (nolinks_all)
-			u.flags |= MSG_URL_NOLINKS;
+		/* a page at the last --depth still gets its requisites */
+		if (cfg->requisites && !nolinks_all &&
+		    FENTRY_LEVEL(e->redirects) < SC_REQUISITE_LEVELS)
+			u.flags |= MSG_URL_REQS;
 		u.url = e->url;
 		u.referrer = cfg->referer && e->referrer ? e->referrer->s : "";
 		SC_ASSERT(msg_urls_add(&c->batch, &u) == 0);
@@ -292,17 +304,35 @@ static void dispatch(struct coord *c, struct shard_proc *sp)
 	}
 }
 
+/* Admit a block of NUL-terminated URLs found on e (NULL: entries of a
+ * sitemap, one hop from the seeds), each at hops. */
+static void take_block(struct coord *c, const struct fentry *e, struct rstr *ref,
+		       const char *u, size_t len, uint32_t hops)
+{
+	const char *end = u + len;
+	uint32_t depth = e ? e->depth + 1 : 1;
+
+	while (u < end) {
+		size_t n = strlen(u);
+		admit(c, u, depth, hops, ref, 0);
+		u += n + 1;
+	}
+}
+
+/* The redirect target, links and requisites of a result.  A redirect
+ * keeps its source's requisite level: an image that moved is still one. */
 static void take_links(struct coord *c, const struct fentry *e,
 		       const struct msg_result *r)
 {
 	struct rstr *ref = NULL;
-	const char *u = r->links, *end = r->links + r->links_len;
-	uint32_t kind = FENTRY_KIND(e->redirects), hops = FENTRY_HOPS(e->redirects);
+	uint32_t kind = FENTRY_KIND(e->redirects), level = FENTRY_LEVEL(e->redirects);
+	uint32_t redirects = FENTRY_REDIRECTS(e->redirects);
 
 	if (r->location && *r->location) {
 		ref = rstr_new(e->url);
-		if (hops + 1 <= (uint32_t)c->cfg->max_redirects) {
-			admit(c, r->location, e->depth, FENTRY_WORD(kind, hops + 1), ref, 0);
+		if (redirects + 1 <= (uint32_t)c->cfg->max_redirects) {
+			admit(c, r->location, e->depth,
+			      FENTRY_WORD(kind, FENTRY_HOPS(redirects + 1, level)), ref, 0);
 		} else if (scope_in(&c->scope, r->location) &&
 			   c->fr->ops->mark_seen(c->fr, r->location)) {
 			char why[64];
@@ -311,22 +341,24 @@ static void take_links(struct coord *c, const struct fentry *e,
 			record_failure(c, r->location, e->depth, ref, why);
 		}
 	}
-	if (!r->nlinks)
+	if (!r->nlinks && !r->nreqs)
 		goto out;
 	if (!ref)
 		ref = rstr_new(e->url);
-	while (u < end) {
-		size_t n = strlen(u);
-
-		if (kind != FENTRY_SITEMAP)
-			admit(c, u, e->depth + 1, 0, ref, 0);
-		else if (!(r->flags & MSG_RES_SITEMAPS))
-			admit(c, u, 1, 0, ref, 0);      /* a sitemap's pages: one hop */
-		else if (e->depth == 0)                 /* an index's sitemaps; an index
-							 * in an index is not followed */
-			admit(c, u, 1, FENTRY_WORD(FENTRY_SITEMAP, 0), ref, 0);
-		u += n + 1;
+	if (kind == FENTRY_SITEMAP) {
+		/* a sitemap's pages are one hop from the seeds; an index's
+		 * sitemaps are read, an index in an index is not */
+		if (!(r->flags & MSG_RES_SITEMAPS))
+			take_block(c, NULL, ref, r->links, r->links_len, 0);
+		else if (e->depth == 0)
+			take_block(c, NULL, ref, r->links, r->links_len,
+				   FENTRY_WORD(FENTRY_SITEMAP, 0));
+		goto out;
 	}
+	/* links first: a URL both linked and embedded is crawled as a page */
+	take_block(c, e, ref, r->links, r->links_len, 0);
+	if (c->cfg->requisites && level < SC_REQUISITE_LEVELS)
+		take_block(c, e, ref, r->reqs, r->reqs_len, FENTRY_HOPS(0, level + 1));
 out:
 	rstr_put(ref);
 }
@@ -372,11 +404,13 @@ static int on_result(struct coord *c, struct shard_proc *sp, const struct frame 
 	if ((r.flags & MSG_RES_EXTRACT) && !c->fatal)
 		take_items(c, e->url, &r, &w);
 	if (!c->fatal)
-		write_page(c, e->url, e->depth, e->referrer, &r, &w);
+		write_page(c, e->url, e->depth, e->referrer, &r, &w,
+			   FENTRY_LEVEL(e->redirects) ? PAGES_REQUISITE : PAGES_PAGE);
+	c->st.requisites += FENTRY_LEVEL(e->redirects) != 0;
 	if (r.links_dropped) {
 		c->st.links_dropped += r.links_dropped;
-		log_info("'%s': %u links past the per-page cap of %d dropped", e->url,
-			 r.links_dropped, SC_LINKS_MAX);
+		log_info("'%s': %u links or requisites past the per-page caps (%d, %d) "
+			 "dropped", e->url, r.links_dropped, SC_LINKS_MAX, SC_REQUISITES_MAX);
 	}
 	take_links(c, e, &r);
 	e->host_gap_ms = r.host_gap_ms;
@@ -400,14 +434,40 @@ static int on_found(struct coord *c, const struct frame *f)
 	return 0;
 }
 
+/* A robots.txt response: its records and a "kind":"robots" line; no
+ * credit, no page of the crawl (crawler/pages.h). */
+static int on_robots(struct coord *c, const struct frame *f)
+{
+	struct msg_result r;
+	struct pages_where w = { NULL, 0, 0, NULL, 0 };
+	const char *url;
+	uint64_t off = 0;
+
+	if (msg_robots_decode(f->body, f->body_len, &url, &r) ||
+	    (uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
+	    !r.warc_resp_len)
+		return SC_EPROTO;
+	if (output_records(&c->out, f->blob, f->blob_len, &w.warc_file, &off))
+		c->fatal = 1;
+	w.offset = off + r.warc_req_len;
+	w.length = r.warc_resp_len;
+	if (!c->fatal) {
+		pages_line_as(&c->line, PAGES_ROBOTS, url, 0, NULL, &r, &w);
+		if (output_page(&c->out, c->line.data, c->line.len))
+			c->fatal = 1;
+	}
+	c->st.robots++;
+	return 0;
+}
+
 static void on_readable(struct coord *c, struct shard_proc *sp)
 {
 	struct frame f;
 	int rc = frame_read(&sp->r), nrc;
 
 	while ((nrc = frame_next(&sp->r, &f)) == 0) {
-		if (f.type == MSG_RESULT) {
-			if (on_result(c, sp, &f)) {
+		if (f.type == MSG_RESULT || f.type == MSG_ROBOTS) {
+			if ((f.type == MSG_RESULT ? on_result(c, sp, &f) : on_robots(c, &f))) {
 				procs_lost(&c->pr, sp, "sent a malformed result");
 				return;
 			}

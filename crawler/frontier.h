@@ -61,7 +61,8 @@ struct fentry {
 	void *owner;            /* the backend's, while out */
 	struct rstr *referrer;  /* NULL for seeds */
 	uint32_t depth;
-	uint32_t redirects;     /* redirect hops that led here */
+	uint32_t redirects;     /* redirect hops that led here, the requisite
+				 * level and the kind: FENTRY_HOPS() */
 	uint32_t host_gap_ms;   /* set by the loop before done(): the start-to-
 				 * start gap of the URL's host, as its shard
 				 * reported it (0: none known) */
@@ -69,14 +70,21 @@ struct fentry {
 };
 
 /*
- * An entry's redirects word also holds what kind of URL it is, in its top
- * bits, so that the backends, the spill files and the journal carry the
- * kind with no field of their own (a journal of an earlier version reads
- * as kind 0, a page).  FENTRY_HOPS() is the redirect count.
+ * The backends keep an entry's redirects word as they are given it.  The
+ * coordinator packs three things in it: the redirect hops that led to the
+ * URL (at most --max-redirects, 1000) in the low 16 bits; for a page
+ * requisite its level in the next 8 (1: a page's own; L + 1: found in a
+ * stylesheet of level L), 0 for a seed or a link; and in the top 8 what
+ * kind of URL it is (FENTRY_PAGE, FENTRY_SITEMAP).  One word, so that the
+ * spill and resume carry them all without a format of their own (a
+ * journal of an earlier version reads as kind 0, a page).
  */
+#define FENTRY_HOPS(redirects, level) \
+	((uint32_t)(redirects) | (uint32_t)(level) << 16)
+#define FENTRY_REDIRECTS(hops)  ((hops) & 0xffffu)
+#define FENTRY_LEVEL(hops)      (((hops) >> 16) & 0xffu)
 #define FENTRY_KIND_SHIFT 24
-#define FENTRY_HOPS(r)    ((r) & ((1u << FENTRY_KIND_SHIFT) - 1))
-#define FENTRY_KIND(r)    ((r) >> FENTRY_KIND_SHIFT)
+#define FENTRY_KIND(hops)       ((hops) >> FENTRY_KIND_SHIFT)
 #define FENTRY_PAGE       0u
 #define FENTRY_SITEMAP    1u     /* --sitemaps: its entries are its links */
 #define FENTRY_WORD(kind, hops) (((uint32_t)(kind) << FENTRY_KIND_SHIFT) | (hops))

@@ -12,6 +12,13 @@ int journal_admit(struct buf *b, const char *url, uint32_t depth,
 	return buf_printf(b, "A\t%u\t%u\t%s\n", depth, redirects, url);
 }
 
+int journal_requisite(struct buf *b, const char *url, uint32_t depth,
+		       uint32_t redirects, uint32_t level)
+{
+	buf_reset(b);
+	return buf_printf(b, "Q\t%u\t%u\t%u\t%s\n", level, depth, redirects, url);
+}
+
 int journal_referrer(struct buf *b, const char *referrer)
 {
 	buf_reset(b);
@@ -61,6 +68,20 @@ int journal_parse(char *line, struct journal_rec *r)
 	if (!kind || strlen(kind) != 1)
 		return SC_EINVAL;
 	r->kind = kind[0];
+	if (r->kind == 'Q') {
+		if (number(field(&s), 255, &a) || a == 0)
+			return SC_EINVAL;
+		r->requisite = (uint32_t)a;
+		r->kind = 'A';
+		if (number(field(&s), UINT32_MAX, &a) || number(field(&s), UINT32_MAX, &b))
+			return SC_EINVAL;
+		r->depth = (uint32_t)a;
+		r->redirects = (uint32_t)b;
+		r->url = field(&s);
+		if (!r->url || !*r->url || s)
+			return SC_EINVAL;
+		return 0;
+	}
 	if (r->kind == 'A') {
 		if (number(field(&s), UINT32_MAX, &a) || number(field(&s), UINT32_MAX, &b))
 			return SC_EINVAL;

@@ -6,6 +6,11 @@
  *   A <depth> <redirects> <url>   a URL admitted to the crawl (redirects:
  *                                 the frontier's word, with the URL's kind
  *                                 in its top bits: crawler/frontier.h)
+ *   Q <level> <depth> <redirects> <url>
+ *                                 a page requisite admitted (level: 1 for a
+ *                                 page's own, one more through each
+ *                                 stylesheet); journals before requisites
+ *                                 have none
  *   U <lines> [eof]               --urls lines read so far
  *
  * All the links of a page are admitted together, so their referrer is
@@ -24,7 +29,9 @@
 #include "common/buf.h"
 
 struct journal_rec {
-	char kind;              /* 'A', 'R' or 'U' */
+	char kind;              /* 'A', 'R', 'U'; a Q line reads as an A one
+				 * with requisite set */
+	uint32_t requisite;     /* the level of a Q line, else 0 */
 	uint32_t depth;
 	uint32_t redirects;
 	const char *url;
@@ -38,6 +45,8 @@ struct journal_rec {
 /* Append a line to b (reset first); 0 or SC_ETOOBIG. */
 int journal_admit(struct buf *b, const char *url, uint32_t depth,
 		  uint32_t redirects);
+int journal_requisite(struct buf *b, const char *url, uint32_t depth,
+		       uint32_t redirects, uint32_t level);
 int journal_referrer(struct buf *b, const char *referrer);
 int journal_urls(struct buf *b, uint64_t lines, int eof);
 

@@ -21,7 +21,7 @@ enum {
 	OPT_PER_HOST = 256, OPT_DEPTH, OPT_MAX_PAGES, OPT_SCOPE, OPT_ALLOW,
 	OPT_DENY, OPT_URLS, OPT_UA, OPT_HEADER, OPT_RESOLVE, OPT_TIMEOUT,
 	OPT_CONNECT_TIMEOUT, OPT_MAX_SIZE, OPT_WARC_MAX, OPT_WARC_LEVEL,
-	OPT_VERSION, OPT_NO_FOLLOW, OPT_MAX_REDIRECTS, OPT_NO_ROBOTS,
+	OPT_VERSION, OPT_NO_FOLLOW, OPT_MAX_REDIRECTS, OPT_NO_ROBOTS, OPT_NO_REQUISITES,
 	OPT_MAX_CRAWL_DELAY, OPT_DELAY, OPT_RATE, OPT_HOST_RATE, OPT_RETRIES,
 	OPT_RETRY_WAIT, OPT_MAX_RETRY_AFTER, OPT_LOW_SPEED, OPT_LOW_SPEED_TIME,
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
@@ -64,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "no-follow",       no_argument,       NULL, OPT_NO_FOLLOW },
 	{ "max-redirects",   required_argument, NULL, OPT_MAX_REDIRECTS },
 	{ "no-robots",       no_argument,       NULL, OPT_NO_ROBOTS },
+	{ "no-requisites",   no_argument,       NULL, OPT_NO_REQUISITES },
 	{ "no-referer",      no_argument,       NULL, OPT_NO_REFERER },
 	{ "obey-rel-nofollow", no_argument,     NULL, OPT_OBEY_REL_NOFOLLOW },
 	{ "proxy",           required_argument, NULL, OPT_PROXY },
@@ -319,6 +320,10 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 		case OPT_NO_ROBOTS:
 			mark("robots");
 			cfg->robots = 0;
+			break;
+		case OPT_NO_REQUISITES:
+			mark("requisites");
+			cfg->requisites = 0;
 			break;
 		case OPT_MAX_CRAWL_DELAY:
 			mark("max-crawl-delay");

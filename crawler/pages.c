@@ -11,6 +11,18 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 		const char *referrer, const struct msg_result *r,
 		const struct pages_where *w)
 {
+	pages_line_as(b, PAGES_PAGE, url, depth, referrer, r, w);
+}
+
+int pages_is_robots(const char *line)
+{
+	return strstr(line, ",\"kind\":\"robots\",") != NULL;
+}
+
+void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
+		   uint32_t depth, const char *referrer, const struct msg_result *r,
+		   const struct pages_where *w)
+{
 	buf_reset(b);
 	buf_puts(b, "{\"url\":");
 	json_cstr(b, url);
@@ -25,10 +37,6 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 	json_cstr(b, r->digest && *r->digest ? r->digest : NULL);
 	buf_printf(b, ",\"depth\":%u,\"referrer\":", depth);
 	json_cstr(b, referrer);
-	if (w && w->kind) {
-		buf_puts(b, ",\"kind\":");
-		json_cstr(b, w->kind);
-	}
 	buf_printf(b, ",\"fetch_ms\":%u,\"attempts\":%u", r->fetch_ms, r->attempts);
 	if (r->location && *r->location) {
 		buf_puts(b, ",\"location\":");
@@ -38,6 +46,14 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 		buf_puts(b, ",\"truncated\":true");
 	if (r->links_dropped)
 		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
+	if (kind == PAGES_REQUISITE)
+		buf_puts(b, ",\"requisite\":true");
+	else if (kind == PAGES_ROBOTS)
+		buf_puts(b, ",\"kind\":\"robots\"");
+	else if (w && w->kind) {
+		buf_puts(b, ",\"kind\":");
+		json_cstr(b, w->kind);
+	}
 	if (r->flags & MSG_RES_EXTRACT) {
 		buf_printf(b, ",\"items\":%u,\"items_end\":%llu", r->nitems,
 			   (unsigned long long)(w ? w->items_end : 0));

@@ -4,12 +4,14 @@
  *
  * One JSON object a line, in this key order:
  *   url, status, error (only on failure), content_type, bytes, digest,
- *   depth, referrer, kind (only when not a page: "sitemap"),
- *   fetch_ms, attempts, location (redirects only),
+ *   depth, referrer, fetch_ms, attempts, location (redirects only),
  *   truncated (only when true), links_dropped (only when non-zero),
  *   items, items_end, items_dropped, items_cut, jsonld_invalid,
  *   not_extracted (only for a page an extraction rule matched, the last
  *   four only when non-zero or set),
+ *   requisite (true, only for a page requisite), kind ("robots", only for
+ *   a robots.txt response: not a page of the crawl; "sitemap" for a
+ *   sitemap fetched with --sitemaps, which is one),
  *   warc_file, warc_offset, warc_length (null when no record)
  * warc_offset and warc_length locate the response record's gzip member;
  * items_end is the length of items.jsonl once the page's items are in it
@@ -35,10 +37,23 @@ struct pages_where {
 	uint64_t items_end;     /* with MSG_RES_EXTRACT */
 };
 
+enum pages_kind {
+	PAGES_PAGE,             /* a seed, a link or a redirect target */
+	PAGES_REQUISITE,        /* a page requisite: "requisite":true */
+	PAGES_ROBOTS,           /* a robots.txt response: "kind":"robots" */
+};
+
 /* Build the line for url (with its newline) into b, reset first. */
 void pages_line(struct buf *b, const char *url, uint32_t depth,
 		const char *referrer, const struct msg_result *r,
 		const struct pages_where *w);
+/* The same for a line of another kind. */
+void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
+		   uint32_t depth, const char *referrer, const struct msg_result *r,
+		   const struct pages_where *w);
+
+/* Is this line a robots.txt one (as pages_line_as() writes them)? */
+int pages_is_robots(const char *line);
 
 /* A string value, unescaped into out (n bytes with the NUL): 1 if found
  * whole, else 0. */

@@ -72,14 +72,33 @@ struct warc_ends {
 	unsigned n;
 };
 
-/* Step 1: what reached a final state. */
+/* A line names a record of file at offset: the file is good up to its end. */
+static void warc_end(struct warc_ends *we, const char *file, uint64_t off,
+		     const char *line)
+{
+	uint64_t wlen = 0;
+	unsigned seq;
+
+	if (sscanf(file, "crawl-%05u.warc.gz", &seq) != 1 || seq >= 1000000)
+		return;
+	pages_num(line, "warc_length", &wlen);
+	if (seq >= we->n) {
+		we->end = xrealloc(we->end, (seq + 1) * sizeof(*we->end));
+		memset(we->end + we->n, 0, (seq + 1 - we->n) * sizeof(*we->end));
+		we->n = seq + 1;
+	}
+	if (off + wlen > we->end[seq])
+		we->end[seq] = off + wlen;
+}
+
+/* Step 1: what reached a final state (robots.txt lines only say where
+ * their records end). */
 static void scan_pages(const char *dir, struct frontier *fr, struct crawl_stats *st,
 		       struct warc_ends *we, struct output_resume *res, char *line,
 		       char *url)
 {
 	char path[4096];
 	uint64_t pos = 0, v;
-	unsigned seq;
 	FILE *fp;
 
 	snprintf(path, sizeof(path), "%s/pages.jsonl", dir);
@@ -92,6 +111,16 @@ static void scan_pages(const char *dir, struct frontier *fr, struct crawl_stats 
 		pos += strlen(line);
 		if (!pages_str(line, "url", url, SC_URL_MAX + 1))
 			continue;
+		if (pages_is_robots(line)) {
+			/* not a page of the crawl, but its records count */
+			if (pages_str(line, "warc_file", file, sizeof(file)) &&
+			    pages_num(line, "warc_offset", &v))
+				warc_end(we, file, v, line);
+			st->robots++;
+			continue;
+		}
+		if (strstr(line, ",\"requisite\":true"))
+			st->requisites++;
 		fr->ops->mark_seen(fr, url);
 		pages_num(line, "status", &status);
 		pages_num(line, "bytes", &bytes);
@@ -114,18 +143,8 @@ static void scan_pages(const char *dir, struct frontier *fr, struct crawl_stats 
 				res->items_len = end;
 		}
 		if (pages_str(line, "warc_file", file, sizeof(file)) &&
-		    sscanf(file, "crawl-%05u.warc.gz", &seq) == 1 && seq < 1000000 &&
-		    pages_num(line, "warc_offset", &v)) {
-			uint64_t wlen = 0;
-			pages_num(line, "warc_length", &wlen);
-			if (seq >= we->n) {
-				we->end = xrealloc(we->end, (seq + 1) * sizeof(*we->end));
-				memset(we->end + we->n, 0, (seq + 1 - we->n) * sizeof(*we->end));
-				we->n = seq + 1;
-			}
-			if (v + wlen > we->end[seq])
-				we->end[seq] = v + wlen;
-		}
+		    pages_num(line, "warc_offset", &v))
+			warc_end(we, file, v, line);
 	}
 	if (fp)
 		fclose(fp);
@@ -233,11 +252,13 @@ static int scan_journal(const char *dir, uint64_t quota, struct frontier *fr,
 		st->admitted++;
 		if (jr.depth == 0 && !ref)
 			scope_add(sc, jr.url);
-		if (url_host_key(jr.url, key, sizeof(key)) < 0)
+		if (url_host_key(jr.url, key, sizeof(key)) < 0 ||
+		    jr.redirects > FENTRY_REDIRECTS(UINT32_MAX))
 			continue;
 		/* counted for --host-quota, done or not, never refused: it was
 		 * admitted */
-		r = fr->ops->admit(fr, jr.url, key, jr.depth, jr.redirects, ref,
+		r = fr->ops->admit(fr, jr.url, key, jr.depth,
+				   FENTRY_HOPS(jr.redirects, jr.requisite), ref,
 				   quota ? FRONTIER_QUOTA_REPLAY : 0);
 		if (r < 0) {
 			log_error("cannot queue the journal's URLs again: %s", sc_strerror(r));

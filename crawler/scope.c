@@ -102,6 +102,17 @@ int scope_in(const struct scope *s, const char *url)
 	return 0;
 }
 
+int scope_requisite_ok(const struct scope *s, const char *url)
+{
+	const struct crawl_config *cfg = s->cfg;
+	int i;
+
+	for (i = 0; i < cfg->ndeny; i++)
+		if (regexec(&cfg->deny[i], url, 0, NULL, 0) == 0)
+			return 0;
+	return !(cfg->nreject && has_suffix(url, cfg->reject, cfg->nreject));
+}
+
 /* Does a path segment occur more than max times in the URL's path? */
 static int too_many_repeats(const char *url, int max)
 {

@@ -45,6 +45,14 @@ void scope_add(struct scope *s, const char *url);
 int scope_in(const struct scope *s, const char *url);
 
 /*
+ * May a page requisite be fetched?  Requisites leave the scope (one hop:
+ * what a page needs is wherever it is) and pass --allow and --accept,
+ * which say what to follow; --deny and --reject, which say what never to
+ * fetch, still refuse them.
+ */
+int scope_requisite_ok(const struct scope *s, const char *url);
+
+/*
  * The spider-trap guards, for links (never seeds): longer than
  * --max-url-length, or a path segment repeated more than --max-repeats
  * times.  Returns 1 (and counts it) if the link is refused.

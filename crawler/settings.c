@@ -58,6 +58,7 @@ static const struct st_field fields[] = {
 	S("warc-level", ST_INT, warc_level),
 	B("insecure", insecure, "--insecure", 1),
 	B("robots", robots, "--no-robots", 0),
+	B("requisites", requisites, "--no-requisites", 0),
 	B("referer", referer, "--no-referer", 0),
 	B("obey-rel-nofollow", obey_rel_nofollow, "--obey-rel-nofollow", 1),
 	B("cookies", cookies, "--cookies", 1),
@@ -303,6 +304,9 @@ int settings_load(struct crawl_config *cfg, const char *dir, char *err, size_t n
 		return SC_EIO;
 	}
 	clear_lists(cfg);
+	/* settings written before page requisites existed do not name them:
+	 * such a crawl goes on without, as it began */
+	cfg->requisites = 0;
 	while (fgets(line, sizeof(line), fp)) {
 		char *nl = strchr(line, '\n');
 

@@ -225,10 +225,13 @@ int stats_write(const struct crawl_stats *st, const struct stats_view *v,
 	buf_puts(&b, "{\n");
 	put_counts(&b, &st->all, "  ");
 	buf_printf(&b, "  \"admitted\": %llu,\n  \"not_crawled\": %llu,\n"
-		   "  \"links_dropped\": %llu,\n",
+		   "  \"links_dropped\": %llu,\n  \"requisites\": %llu,\n"
+		   "  \"robots_txt\": %llu,\n",
 		   (unsigned long long)st->admitted,
 		   (unsigned long long)(st->admitted + st->rejected - st->all.pages),
-		   (unsigned long long)st->links_dropped);
+		   (unsigned long long)st->links_dropped,
+		   (unsigned long long)st->requisites,
+		   (unsigned long long)st->robots);
 	buf_printf(&b, "  \"status\": {\"none\": %llu, \"1xx\": %llu, \"2xx\": %llu, "
 		   "\"3xx\": %llu, \"4xx\": %llu, \"5xx\": %llu},\n",
 		   (unsigned long long)st->status_class[0],

@@ -81,6 +81,8 @@ struct crawl_stats {
 	struct stats_counts before; /* what earlier runs finished */
 	uint64_t rejected;      /* final without a fetch: bad --urls lines, ... */
 	uint64_t links_dropped; /* links past the per-page cap */
+	uint64_t requisites;    /* of the pages, page requisites */
+	uint64_t robots;        /* robots.txt responses archived (not pages) */
 	uint64_t status_class[6]; /* by the status code alone: none, 1xx .. 5xx */
 	struct stats_error_kind errors[STATS_ERROR_KINDS];
 	int nerrors;

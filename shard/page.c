@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void page_worker_init(struct page_worker *w, int warc_level, uint64_t max_size,
 		      unsigned link_flags, const struct rules *rules, int no_warc)
@@ -92,24 +93,45 @@ static int page_decode(struct page_worker *w, const struct page_in *in,
 	return 0;
 }
 
-/* Extract the links of the decoded page into w->links. */
+/*
+ * Extract the links and requisites of the decoded HTML page (or the
+ * requisites of a stylesheet, css set) into w->links, and point r at them:
+ * the links only when want_links (an extraction rule's follow list may
+ * stand in for them), the requisites when the URL asked for them.
+ */
 static void page_links(struct page_worker *w, const struct page_in *in,
-		       struct msg_result *r)
+		       struct msg_result *r, int css, int want_links)
 {
-	if (links_extract(&w->links, w->parse.data, w->parse.len, in->url,
-			  w->link_flags))
+	unsigned flags = w->link_flags;
+	size_t dropped;
+	int rc;
+
+	if (in->flags & MSG_URL_REQS)
+		flags |= LINKS_REQUISITES;
+	if (css)
+		rc = links_extract_css(&w->links, w->parse.data, w->parse.len, in->url);
+	else
+		rc = links_extract(&w->links, w->parse.data, w->parse.len, in->url,
+				   flags);
+	if (rc)
 		return;
-	if (w->links.nofollow)
+	if (w->links.nofollow && want_links)
 		r->flags |= MSG_RES_NOFOLLOW;
-	if (w->links.truncated) {
-		r->flags |= MSG_RES_LINKS_CUT;
-		r->links_dropped = (uint32_t)w->links.dropped;
-		log_info("'%s': %zu links over the per-page cap dropped",
-			 in->url, w->links.dropped);
+	if (want_links) {
+		r->nlinks = (uint32_t)w->links.count;
+		r->links = w->links.urls.data;
+		r->links_len = w->links.urls.len;
 	}
-	r->nlinks = (uint32_t)w->links.count;
-	r->links = w->links.urls.data;
-	r->links_len = w->links.urls.len;
+	dropped = w->links.reqs_dropped + (want_links ? w->links.dropped : 0);
+	if (dropped) {
+		r->flags |= MSG_RES_LINKS_CUT;
+		r->links_dropped += (uint32_t)dropped;
+		log_info("'%s': %zu links or requisites over the per-page caps dropped",
+			 in->url, dropped);
+	}
+	r->nreqs = (uint32_t)w->links.nreqs;
+	r->reqs = w->links.reqs.data;
+	r->reqs_len = w->links.reqs.len;
 }
 
 /* Read a sitemap response's entries into w->smap, as the result's links. */
@@ -177,31 +199,44 @@ static void page_extract(struct page_worker *w, const struct page_in *in,
 	r->links_len = x->links.len;
 }
 
-void page_process(struct page_worker *w, const struct page_in *in,
-		  struct frame_writer *out)
+/* Is this Content-Type a stylesheet's? */
+static int page_is_css(const char *ctype)
 {
-	struct msg_result r;
+	size_t n = strcspn(ctype, ";");
+
+	while (n && (ctype[n - 1] == ' ' || ctype[n - 1] == '\t'))
+		n--;
+	return n == 8 && strncasecmp(ctype, "text/css", 8) == 0;
+}
+
+/*
+ * The common part of a page and a robots.txt: r gets the response's
+ * fields, w->blob its two WARC records (digest is r->digest's storage).
+ * Returns the payload (de-chunked when it was chunked) through *pay.
+ */
+static void page_records(struct page_worker *w, const struct page_in *in,
+			 struct msg_result *r, char *digest,
+			 const char **ppay, size_t *ppay_len)
+{
 	struct warc_fetch f;
-	char digest[WARC_DIGEST_LEN], why[128] = "";
-	char *location = NULL;
-	const char *te, *loc, *pay = in->body;
-	size_t te_len, loc_len, pay_len = in->body_len, req_len, resp_len;
+	const char *te, *pay = in->body;
+	size_t te_len, pay_len = in->body_len, req_len, resp_len;
 	int complete;
 
-	memset(&r, 0, sizeof(r));
-	r.id = in->id;
-	r.attempts = in->attempts;
-	r.status = in->status;
-	r.error = in->error;
-	r.fetch_ms = in->fetch_ms;
-	r.host_gap_ms = in->host_gap_ms;
-	r.ip = in->ip;
+	memset(r, 0, sizeof(*r));
+	r->id = in->id;
+	r->attempts = in->attempts;
+	r->status = in->status;
+	r->error = in->error;
+	r->fetch_ms = in->fetch_ms;
+	r->host_gap_ms = in->host_gap_ms;
+	r->ip = in->ip;
 	/* a header value past the protocol's string cap would make the whole
 	 * result a protocol error: such a Content-Type is dropped */
-	r.content_type = strlen(in->content_type) <= SC_URL_MAX ? in->content_type : "";
-	r.bytes = in->body_len;
+	r->content_type = strlen(in->content_type) <= SC_URL_MAX ? in->content_type : "";
+	r->bytes = in->body_len;
 	if (in->truncated)
-		r.flags |= MSG_RES_TRUNCATED;
+		r->flags |= MSG_RES_TRUNCATED;
 	buf_reset(&w->blob);
 	if (http_header(in->hdr, in->hdr_len, "Transfer-Encoding", &te, &te_len) &&
 	    http_has_token(te, te_len, "chunked")) {
@@ -209,11 +244,11 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		http_dechunk(in->body, in->body_len, &w->payload, &complete);
 		pay = w->payload.data;
 		pay_len = w->payload.len;
-		r.bytes = pay_len;
+		r->bytes = pay_len;
 	}
 	memset(&f, 0, sizeof(f));
 	f.uri = in->url;
-	f.ip = r.ip;
+	f.ip = r->ip;
 	f.start = in->start;
 	f.req = in->req;
 	f.req_len = in->req_len;
@@ -226,15 +261,48 @@ void page_process(struct page_worker *w, const struct page_in *in,
 	f.truncated = in->truncated;
 	if (w->no_warc) {
 		warc_sha1(&w->warc, pay, pay_len, digest);
-		r.digest = digest;
+		r->digest = digest;
 	} else if (warc_fetch_records(&w->warc, &f, &w->blob, &req_len, &resp_len,
 				      digest) == 0) {
-		r.warc_req_len = (uint32_t)req_len;
-		r.warc_resp_len = (uint32_t)resp_len;
-		r.digest = digest;
+		r->warc_req_len = (uint32_t)req_len;
+		r->warc_resp_len = (uint32_t)resp_len;
+		r->digest = digest;
 	} else {
-		r.error = "internal: warc record too large";
+		r->error = "internal: warc record too large";
 	}
+	*ppay = pay;
+	*ppay_len = pay_len;
+}
+
+void page_robots(struct page_worker *w, const struct page_in *in,
+		 struct frame_writer *out)
+{
+	struct msg_result r;
+	char digest[WARC_DIGEST_LEN];
+	const char *pay;
+	size_t pay_len;
+
+	page_records(w, in, &r, digest, &pay, &pay_len);
+	if (!r.warc_resp_len)
+		return;         /* nothing to archive */
+	if (msg_robots_encode(&w->msg, in->url, &r) ||
+	    frame_queue(out, MSG_ROBOTS, w->msg.data, w->msg.len, w->blob.data,
+			w->blob.len))
+		log_info("robots.txt '%s' not archived: its records are too large", in->url);
+}
+
+void page_process(struct page_worker *w, const struct page_in *in,
+		  struct frame_writer *out)
+{
+	struct msg_result r;
+	char digest[WARC_DIGEST_LEN], why[128] = "";
+	char *location = NULL;
+	const char *loc, *pay;
+	size_t loc_len, pay_len;
+	int ok = in->status >= 200 && in->status < 300;
+	int links = !(in->flags & MSG_URL_NOLINKS), reqs = in->flags & MSG_URL_REQS;
+
+	page_records(w, in, &r, digest, &pay, &pay_len);
 	if (in->status >= 300 && in->status < 400 &&
 	    http_header(in->hdr, in->hdr_len, "Location", &loc, &loc_len) &&
 	    loc_len < SC_URL_MAX) {
@@ -244,23 +312,27 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		if (url_resolve(in->url, tmp, &location) == 0)
 			r.location = location;
 	}
-	if (in->status >= 200 && in->status < 300 && (in->flags & MSG_URL_SITEMAP)) {
-		if (!(in->flags & MSG_URL_NOLINKS))
+	if (ok && (in->flags & MSG_URL_SITEMAP)) {
+		if (links)
 			page_sitemap(w, in, pay, pay_len, &r);
-	} else if (in->status >= 200 && in->status < 300 && http_is_html(r.content_type)) {
-		int links = !(in->flags & MSG_URL_NOLINKS);
+	} else if (ok && http_is_html(r.content_type)) {
 		const struct rules_rule *rule = w->rules ? rules_match(w->rules, in->url) : NULL;
+		int follow = rule && rule->follow && links;
 
 		if (rule) {
 			r.flags |= MSG_RES_EXTRACT;
 			r.not_extracted = why;
 		}
-		if ((links || rule) && page_decode(w, in, pay, pay_len, why, sizeof(why)) == 0) {
+		if ((links || reqs || rule) &&
+		    page_decode(w, in, pay, pay_len, why, sizeof(why)) == 0) {
 			if (rule)
 				page_extract(w, in, rule, links, &r);
-			if (links && !(rule && rule->follow))
-				page_links(w, in, &r);
+			if ((links && !follow) || reqs)
+				page_links(w, in, &r, 0, links && !follow);
 		}
+	} else if (ok && reqs && page_is_css(r.content_type)) {
+		if (page_decode(w, in, pay, pay_len, why, sizeof(why)) == 0)
+			page_links(w, in, &r, 1, 0);
 	}
 	log_debug("done '%s' %u %s", in->url, r.status, r.error ? r.error : "");
 	page_send(w, out, &r, w->blob.data, w->blob.len);

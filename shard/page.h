@@ -4,7 +4,9 @@
  *
  * page_process() de-chunks the body, builds the request and response WARC
  * records (digests, gzip), resolves a redirect's Location, decodes the
- * content and extracts the links of an HTML page, and queues one MSG_RESULT
+ * content and extracts the links of an HTML page (and, with MSG_URL_REQS,
+ * its requisites, or the url() and @import of a stylesheet: Content-Type
+ * text/css), and queues one MSG_RESULT
  * frame (the WARC members as its blob) on a frame writer.  It works on a
  * struct page_in only, never on a libcurl handle, so the same function runs
  * on a transfer of this shard (xfer_capture) and on one a peer shard handed
@@ -100,6 +102,15 @@ void page_process(struct page_worker *w, const struct page_in *in,
  */
 void page_send(struct page_worker *w, struct frame_writer *out,
 	       const struct msg_result *r, const void *blob, size_t blob_len);
+
+/*
+ * A robots.txt response (in->url the URL it came from, in->id 0): build
+ * its request and response records and queue them on out as a MSG_ROBOTS
+ * for the coordinator to archive.  One whose records pass a cap is not
+ * archived (a note in the log); the rules are read all the same.
+ */
+void page_robots(struct page_worker *w, const struct page_in *in,
+		 struct frame_writer *out);
 
 /* A URL that ends without a response: queue its result saying why. */
 void page_fail(struct page_worker *w, struct frame_writer *out, uint64_t id,

@@ -1,5 +1,7 @@
 #include "shard/robotsfetch.h"
 
+#include "common/buf.h"
+#include "common/http.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/robots.h"
@@ -26,6 +28,45 @@ void robotsfetch_url(const char *page_url, char *out, size_t n)
 	snprintf(out, n, "%.*s/robots.txt", (int)(path - page_url), page_url);
 }
 
+void robotsfetch_body(const struct xfer *x, struct buf *chunks, struct buf *plain,
+		      const char **body, size_t *len)
+{
+	const char *te, *ce = "", *pay = x->body.data;
+	size_t te_len, ce_len = 0, pay_len = x->body.len;
+	int complete;
+
+	buf_init(chunks, SC_ROBOTS_MAX);
+	buf_init(plain, SC_ROBOTS_MAX);
+	if (http_header(x->hdr.data, x->hdr.len, "Transfer-Encoding", &te, &te_len) &&
+	    http_has_token(te, te_len, "chunked")) {
+		http_dechunk(pay, pay_len, chunks, &complete);
+		pay = chunks->data;
+		pay_len = chunks->len;
+	}
+	if (http_header(x->hdr.data, x->hdr.len, "Content-Encoding", &ce, &ce_len) &&
+	    ce_len && http_decode(ce, ce_len, pay, pay_len, plain, &complete) == 0) {
+		pay = plain->data;
+		pay_len = plain->len;
+	}
+	*body = pay ? pay : "";
+	*len = pay_len;
+}
+
+/* The rules of a robots.txt body as received. */
+static struct robots *robotsfetch_parse(const struct xfer *x, const char *token)
+{
+	struct buf chunks, plain;
+	const char *pay;
+	size_t pay_len;
+	struct robots *r;
+
+	robotsfetch_body(x, &chunks, &plain, &pay, &pay_len);
+	r = robots_parse(pay, pay_len, token);
+	buf_release(&chunks);
+	buf_release(&plain);
+	return r;
+}
+
 enum robotsfetch_verdict robotsfetch_done(struct policy *p, struct xfer *x,
 					  CURLcode rc, uint64_t now,
 					  uint64_t *at_us, char *why, size_t n)
@@ -38,7 +79,7 @@ enum robotsfetch_verdict robotsfetch_done(struct policy *p, struct xfer *x,
 	if ((rc == CURLE_OK && status >= 200 && status < 300) ||
 	    (rc == CURLE_WRITE_ERROR && x->truncated)) {
 		robots_free(h->robots);
-		h->robots = robots_parse(x->body.data, x->body.len, cfg->robots_token);
+		h->robots = robotsfetch_parse(x, cfg->robots_token);
 	} else if ((rc == CURLE_OK && status >= 300 && status < 500) ||
 		   rc == CURLE_TOO_MANY_REDIRECTS) {
 		robots_free(h->robots);

@@ -20,6 +20,7 @@
 #define SC_ROBOTSFETCH_H
 
 #include <curl/curl.h>
+#include "common/buf.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,15 @@ enum robotsfetch_verdict {
 	ROBOTSFETCH_AGAIN,      /* unreachable: ask again at *at_us */
 	ROBOTSFETCH_GIVE_UP,    /* unreachable too often: why says so */
 };
+
+/*
+ * The body of robots.txt transfer x as text: de-chunked and decoded (the
+ * transfer keeps the bytes as sent, for the WARC), at most SC_ROBOTS_MAX
+ * bytes of it; what does not decode is given as it stands.  chunks and
+ * plain are initialised here and hold the text: buf_release() both after.
+ */
+void robotsfetch_body(const struct xfer *x, struct buf *chunks, struct buf *plain,
+		      const char **body, size_t *len);
 
 /*
  * Read the answer of x (a robots.txt transfer of host x->host): parse the

@@ -283,11 +283,19 @@ static void page_done(struct shard *s, struct xfer *x, CURLcode rc)
 static void robots_sitemaps(struct shard *s, struct xfer *x)
 {
 	struct msg_found m;
+	struct buf chunks, plain;
+	const char *body;
 	char *url = NULL;
 	long status = xfer_status(x);
+	size_t len, found;
 
-	if (!s->cfg->sitemaps || status < 200 || status >= 300 ||
-	    !sitemap_robots(&s->pw.links, x->body.data, x->body.len))
+	if (!s->cfg->sitemaps || status < 200 || status >= 300)
+		return;
+	robotsfetch_body(x, &chunks, &plain, &body, &len);
+	found = sitemap_robots(&s->pw.links, body, len);
+	buf_release(&chunks);
+	buf_release(&plain);
+	if (!found)
 		return;
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
 	m.from = url ? url : "";
@@ -299,6 +307,23 @@ static void robots_sitemaps(struct shard *s, struct xfer *x)
 	links_reset(&s->pw.links);
 }
 
+/* A robots.txt that got a response: its records go to the WARC files. */
+static void robots_archive(struct shard *s, struct xfer *x)
+{
+	long status = xfer_status(x);
+	struct page_in in;
+	char *norm = NULL;
+
+	if (status <= 0 || x->hdr.len == 0 || x->req.len == 0)
+		return;
+	xfer_capture(x, status, NULL, &in);
+	if (url_normalize(in.url, &norm) == 0)
+		in.url = norm;
+	if (in.url[0])
+		page_robots(&s->pw, &in, &s->out);
+	free(norm);
+}
+
 /* robots.txt answered (or not): open the host, or try again later. */
 static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 {
@@ -306,6 +331,7 @@ static void robots_done(struct shard *s, struct xfer *x, CURLcode rc)
 	char why[POLICY_WHY_MAX];
 	uint64_t at = 0, now = now_us();
 
+	robots_archive(s, x);
 	switch (robotsfetch_done(&s->pol, x, rc, now, &at, why, sizeof(why))) {
 	case ROBOTSFETCH_OPEN:
 		h->next_us = at;

@@ -59,9 +59,15 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	struct xfer *x = arg;
 	size_t len = size * n;
 
-	/* an interim (1xx) response is followed by the final one: keep the last */
-	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0)
+	/* an interim (1xx) response is followed by the final one, and a
+	 * redirect robots.txt followed by its target's: keep the last (a
+	 * redirect's body, if any reached us, is not the final one's) */
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		buf_reset(&x->hdr);
+		buf_reset(&x->body);
+		x->truncated = 0;
+		x->resp_seen = 1;
+	}
 	if (buf_append(&x->hdr, p, len)) {
 		x->hdr_overflow = 1;
 		return 0;
@@ -77,8 +83,14 @@ static int on_debug(CURL *e, curl_infotype type, char *p, size_t n, void *arg)
 	struct xfer *x = arg;
 
 	(void)e;
-	if (type == CURLINFO_HEADER_OUT)
+	if (type == CURLINFO_HEADER_OUT) {
+		/* a request after a response: a redirect followed (robots.txt);
+		 * keep the request of the response kept */
+		if (x->resp_seen)
+			buf_reset(&x->req);
+		x->resp_seen = 0;
 		buf_append_upto(&x->req, p, n);
+	}
 	else if (type == CURLINFO_TEXT && n > sizeof(CACHE_FULL) - 1 && p[0] == 'C' &&
 		 memcmp(p, CACHE_FULL, sizeof(CACHE_FULL) - 1) == 0)
 		(*x->evictions)++;
@@ -220,6 +232,7 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	x->type_checked = 0;
 	x->type_rejected = 0;
 	x->cfg = p->cfg;
+	x->resp_seen = 0;
 	x->errbuf[0] = '\0';
 	x->evictions = &p->evictions;
 	clock_gettime(CLOCK_REALTIME, &x->start);
@@ -228,8 +241,10 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	curl_easy_setopt(x->easy, CURLOPT_REFERER,
 			 page && j->referrer[0] ? j->referrer : NULL);
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, !page);
-	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, !page);
-	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, !page);
+	/* robots.txt too is kept as sent, for its WARC records: robotsfetch
+	 * undoes the codings itself */
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+	curl_easy_setopt(x->easy, CURLOPT_HTTP_TRANSFER_DECODING, 0L);
 	curl_easy_setopt(x->easy, CURLOPT_FORBID_REUSE, (long)!reuse);
 	p->active++;
 	x->multi = p->multi;
@@ -320,18 +335,19 @@ void xfer_capture(const struct xfer *x, long status, const char *error,
 		  struct page_in *in)
 {
 	const struct job *j = x->job;
-	char *ip = NULL, *ctype = NULL;
+	char *ip = NULL, *ctype = NULL, *eff = NULL;
 	double total = 0;
 
 	memset(in, 0, sizeof(*in));
 	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
 	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_IP, &ip);
 	curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ctype);
-	in->id = j->id;
-	in->url = j->url;
-	in->depth = j->depth;
-	in->flags = j->flags;
-	in->attempts = j->attempts;
+	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	in->id = j ? j->id : 0;
+	in->url = j ? j->url : eff ? eff : "";
+	in->depth = j ? j->depth : 0;
+	in->flags = j ? j->flags : 0;
+	in->attempts = j ? j->attempts : 1;
 	in->status = (uint32_t)status;
 	in->error = error;
 	in->fetch_ms = (uint32_t)(total * 1000);

@@ -12,9 +12,11 @@
  * the body at --max-size for a page or SC_ROBOTS_MAX for robots.txt (past it
  * the transfer aborts with CURLE_WRITE_ERROR, truncated set: the bytes kept
  * are a valid truncated record).  Of a response with interim (1xx) answers
- * only the final one is kept.  A 2xx page response whose media type the
- * crawl leaves out (xfer_type_rejected) aborts at its first body byte with
- * type_rejected set: its body is never downloaded.
+ * only the final one is kept, and of a robots.txt that redirected only the
+ * last request and its response.  Both are kept as on the wire (codings
+ * not undone).  A 2xx page response whose media type the crawl leaves out
+ * (xfer_type_rejected) aborts at its first body byte with type_rejected
+ * set: its body is never downloaded.
  *
  * This module knows nothing of hosts' politeness: the caller tells the
  * scheduler about starts and ends (sched_started / sched_finished).
@@ -49,6 +51,7 @@ struct xfer {
 	int type_rejected;      /* a 2xx of a type --accept-type / --reject-type
 				 * leave out: aborted at its first body byte */
 	const struct shard_config *cfg;
+	int resp_seen;          /* a response began since the last request */
 	uint64_t *evictions;    /* the pool's counter */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -81,11 +84,11 @@ void xfer_pool_release(struct xfer_pool *p);
 
 /*
  * Start a transfer of url on host h: a page (j not NULL) or the host's
- * robots.txt.  Pages keep the bytes as the server sent them (the WARC
+ * robots.txt.  Both keep the bytes as the server sent them (the WARC
  * record must agree with its own headers; the shard undoes the codings
- * itself) and never follow redirects (targets go back to the coordinator);
- * robots.txt is decoded by libcurl and follows up to SC_ROBOTS_REDIRECTS
- * redirects (RFC 9309).  reuse 0 closes the connection after the transfer
+ * itself).  Pages never follow redirects (targets go back to the
+ * coordinator); robots.txt follows up to SC_ROBOTS_REDIRECTS of them
+ * inside libcurl (RFC 9309).  reuse 0 closes the connection after the transfer
  * (CURLOPT_FORBID_REUSE): for a host with nothing queued to take it.
  * Aborts only if libcurl cannot add a handle, which is out of memory.
  */
@@ -105,8 +108,10 @@ void xfer_reason(const struct xfer *x, CURLcode rc, char *out, size_t n);
 int xfer_transient(CURLcode rc);
 
 /*
- * Fill *in with what a finished page transfer captured and what libcurl
- * measured (time, peer address, content type).  The strings and bytes
+ * Fill *in with what a finished transfer captured and what libcurl
+ * measured (time, peer address, content type).  For a robots.txt transfer
+ * (no job) the URL is the last one of its redirects, the id 0 and the
+ * attempts 1.  The strings and bytes
  * point into x and libcurl's handle: *in is valid until x is started again
  * or released.
  */

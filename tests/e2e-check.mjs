@@ -7,8 +7,9 @@
 // status (with --subset: every line is an expected URL, not all need be
 // there); no other URL is in pages.jsonl; the server saw no URL twice
 // (with --refetch-ok, after a killed crawl was resumed: URLs in flight at
-// the kill are fetched again) and none of the forbidden ones.  Prints each
-// problem; exit 1 if any.
+// the kill are fetched again) and none of the forbidden ones.  Lines of
+// robots.txt responses ("kind":"robots") are not pages: each must be a
+// robots.txt URL.  Prints each problem; exit 1 if any.
 import fs from 'node:fs';
 
 const [outdir, listFile, logFile, ...flags] = process.argv.slice(2);
@@ -40,6 +41,14 @@ text.split('\n').forEach((line, i) => {
 	let rec;
 	try { rec = JSON.parse(line); } catch (e) {
 		problems.push(`pages.jsonl:${i + 1}: not JSON`);
+		return;
+	}
+	// a robots.txt response ("kind":"robots") is archived, not a page of
+	// the crawl; each fetch has its line (a resumed run or a restarted
+	// shard fetches it again)
+	if (rec.kind === 'robots') {
+		if (!/^https?:\/\/[^/]+\/robots\.txt$/.test(rec.url))
+			problems.push(`pages.jsonl:${i + 1}: a robots line for ${rec.url}`);
 		return;
 	}
 	seen.set(rec.url, (seen.get(rec.url) || 0) + 1);

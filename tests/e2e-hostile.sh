@@ -54,9 +54,10 @@ const fs = require("fs");
 const A = process.argv.slice(1);
 const die = (m) => { console.log(m); process.exit(1); };
 const lines = (f) => { try { return fs.readFileSync(f, "utf8").split("\n").filter(Boolean); } catch (e) { return []; } };
-/* pages.jsonl of an output directory, each line with host and path added */
+/* pages.jsonl of an output directory, each line with host and path added;
+ * robots.txt lines ("kind":"robots") are records, not pages: left out */
 const pagesOf = (dir) => {
-	const ps = lines(dir + "/pages.jsonl").map((l) => JSON.parse(l));
+	const ps = lines(dir + "/pages.jsonl").map((l) => JSON.parse(l)).filter((p) => p.kind !== "robots");
 	if (!ps.length) die("no lines in " + dir + "/pages.jsonl");
 	for (const p of ps) {
 		const m = /^https?:\/\/([^/:]+)(?::[0-9]+)?(\/.*)?$/.exec(p.url) || [];

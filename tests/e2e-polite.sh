@@ -54,9 +54,10 @@ const fs = require("fs");
 const A = process.argv.slice(1);
 const die = (m) => { console.log(m); process.exit(1); };
 const lines = (f) => { try { return fs.readFileSync(f, "utf8").split("\n").filter(Boolean); } catch (e) { return []; } };
-/* pages.jsonl of an output directory, each line with host and path added */
+/* pages.jsonl of an output directory, each line with host and path added;
+ * robots.txt lines ("kind":"robots") are records, not pages: left out */
 const pagesOf = (dir) => {
-	const ps = lines(dir + "/pages.jsonl").map((l) => JSON.parse(l));
+	const ps = lines(dir + "/pages.jsonl").map((l) => JSON.parse(l)).filter((p) => p.kind !== "robots");
 	if (!ps.length) die("no lines in " + dir + "/pages.jsonl");
 	for (const p of ps) {
 		const m = /^https?:\/\/([^/:]+)(?::[0-9]+)?(\/.*)?$/.exec(p.url) || [];
@@ -361,11 +362,11 @@ head -n 10000 "$WORK/1m.txt" >"$WORK/10k.txt"
 polite bulk10k 120 -q --depth 0 --max-pages 2000 --resolve "bulk.test:$SRV_PORT:127.0.0.1" --urls "$WORK/10k.txt"
 check_rc 0 "10k-line list, --max-pages 2000: exit 0"
 RSS10K=$(js 'console.log(JSON.parse(fs.readFileSync(A[0])).coord_max_rss_kb)' "$OUT/stats.json" 2>/dev/null)
-N10K=$(wc -l 2>/dev/null <"$OUT/pages.jsonl")
+N10K=$(grep -vc kind.:.robots "$OUT/pages.jsonl" 2>/dev/null)
 polite bulk1m 120 -q --depth 0 --max-pages 2000 --resolve "bulk.test:$SRV_PORT:127.0.0.1" --urls "$WORK/1m.txt"
 check_rc 0 "1M-line list, --max-pages 2000: exit 0"
 RSS1M=$(js 'console.log(JSON.parse(fs.readFileSync(A[0])).coord_max_rss_kb)' "$OUT/stats.json" 2>/dev/null)
-N1M=$(wc -l 2>/dev/null <"$OUT/pages.jsonl")
+N1M=$(grep -vc kind.:.robots "$OUT/pages.jsonl" 2>/dev/null)
 check "10k-line list: exactly 2000 lines" test "${N10K:-0}" = 2000
 check "1M-line list: exactly 2000 lines" test "${N1M:-0}" = 2000
 echo "       coord_max_rss_kb: 10k list ${RSS10K:-?}, 1M list ${RSS1M:-?}"

@@ -46,7 +46,7 @@ for j in 1 2 4; do
 	check "-j $j: WARC files valid (warcio), digests and index offsets right" \
 		node tests/warc-check.mjs "$OUT"
 	check "-j $j: stats.json counts every page" \
-		node -e 'const s=require(process.argv[1]); const n=require("fs").readFileSync(process.argv[2],"utf8").trim().split("\n").length; if (s.pages!==n || s.shards!=='"$j"') process.exit(1)' \
+		node -e 'const s=require(process.argv[1]); const n=require("fs").readFileSync(process.argv[2],"utf8").trim().split("\n").filter(l=>!l.includes("\"kind\":\"robots\"")).length; if (s.pages!==n || s.shards!=='"$j"') process.exit(1)' \
 		"$OUT/stats.json" "$OUT/pages.jsonl"
 	check "-j $j: stats.json outcome: the 2xx, 3xx and 4xx of the site's list, none failed" \
 		node -e '
@@ -61,6 +61,7 @@ for j in 1 2 4; do
 	const s = require(process.argv[1]), want = {};
 	for (const l of require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n")) {
 		const p = JSON.parse(l), h = new URL(p.url).host;
+		if (p.kind === "robots") continue;
 		want[h] = want[h] || { pages: 0, errors: 0, bytes: 0 };
 		want[h].pages++; want[h].bytes += p.bytes;
 		if (p.error || p.status < 200 || p.status >= 400) want[h].errors++;
@@ -85,7 +86,7 @@ check "--depth 1: only seeds and their direct links" node -e '
 check "--depth 1: subset of the site, server saw nothing twice" node tests/e2e-check.mjs "$OUT" "$LIST" "$LOG" --subset
 
 crawl maxpages --max-pages 25 -j 2
-check "--max-pages 25: exactly 25 lines" test "$(wc -l <"$OUT/pages.jsonl")" = 25
+check "--max-pages 25: exactly 25 lines" test "$(grep -vc kind.:.robots "$OUT/pages.jsonl")" = 25
 check "--max-pages 25: server got at most 25 page requests" test "$(grep -vc ' /robots.txt ' "$LOG")" -le 25
 check "--max-pages 25: output valid" node tests/warc-check.mjs "$OUT"
 
@@ -102,7 +103,7 @@ check "--reject txt,.PNG: /files/data.txt and /files/img.png never requested" \
 	sh -c "grep -q ' / ' '$LOG' && ! grep -q ' /files/' '$LOG'"
 check "--reject: everything else crawled, nothing twice" sh -c "
 	node tests/e2e-check.mjs '$OUT' '$LIST' '$LOG' --subset &&
-	test \$(wc -l <'$OUT/pages.jsonl') = $(( (PAGES + 18) * HOSTS ))"
+	test \$(grep -vc kind.:.robots '$OUT/pages.jsonl') = $(( (PAGES + 18) * HOSTS ))"
 crawl accept --accept html,/
 check "--accept html,/: every request's path ends in .html or / (or is robots.txt)" \
 	sh -c "grep -q ' /p/1.html ' '$LOG' && ! awk '\$4 != \"/robots.txt\" && \$4 !~ /(\\.html|\\/)\$/' '$LOG' | grep -q ."
@@ -148,7 +149,7 @@ timeout 60 "$SC" -q -o "$WORK/urls" --depth 0 --resolve "h0.test:$SRV_PORT:127.0
 	--urls "$WORK/urls.txt" 2>"$WORK/urls.stderr"
 check "--urls FILE --depth 0: exit 8 (a line that is no URL failed)" test $? = 8
 check "--urls: 7 distinct URLs fetched once, bad line recorded" node -e '
-	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse);
+	const lines=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").map(JSON.parse).filter(l=>l.kind!=="robots");
 	const ok=lines.filter(l=>l.status===200), badl=lines.filter(l=>l.error && l.error.startsWith("url:"));
 	if (lines.length!==8 || ok.length!==7 || badl.length!==1 || new Set(ok.map(l=>l.url)).size!==7) process.exit(1)' "$WORK/urls/pages.jsonl"
 check "--urls: server saw 7 page requests" test "$(grep -vc ' /robots.txt ' "$WORK/urls.log")" = 7
@@ -156,13 +157,13 @@ check "--urls: server saw 7 page requests" test "$(grep -vc ' /robots.txt ' "$WO
 printf 'http://h0.test:%s/p/7.html\nhttp://h0.test:%s/p/8.html\n' "$SRV_PORT" "$SRV_PORT" |
 	timeout 60 "$SC" -q -o "$WORK/stdin" --depth 0 --resolve "h0.test:$SRV_PORT:127.0.0.1" --urls - 2>/dev/null
 check "--urls - reads stdin, two 200s: exit 0" \
-	test "${PIPESTATUS[1]}" = 0 -a "$(wc -l <"$WORK/stdin/pages.jsonl")" = 2
+	test "${PIPESTATUS[1]}" = 0 -a "$(grep -vc kind.:.robots "$WORK/stdin/pages.jsonl")" = 2
 check "robots.txt asked for once per host, before anything else" sh -c "
 	test \"\$(grep -c ' /robots.txt ' '$WORK/urls.log')\" = 1 && head -n 1 '$WORK/urls.log' | grep -q ' /robots.txt '"
 timeout 60 "$SC" -q -o "$WORK/nofollow" --no-follow --resolve "h0.test:$SRV_PORT:127.0.0.1" \
 	"http://h0.test:$SRV_PORT/" 2>/dev/null
 check "--no-follow: the seed alone, its links not followed" \
-	test "$(wc -l <"$WORK/nofollow/pages.jsonl")" = 1
+	test "$(grep -vc kind.:.robots "$WORK/nofollow/pages.jsonl")" = 1
 stop_server
 
 # a host that refuses connections: recorded, and the crawl ends
@@ -187,7 +188,7 @@ elif command -v valgrind >/dev/null 2>&1; then
 	stop_server
 	check "valgrind (coordinator and shards): no errors, no leaks, exit 8 (the site's 404s)" \
 		sh -c "test $rc = 8 && ! grep -q 'exited with status' '$WORK/vg.out' && ! grep -q '^==[0-9]*== [A-Z]' '$WORK/vg.out'"
-	check "valgrind: the crawl is complete" test "$(wc -l <"$WORK/vg/pages.jsonl")" = 80
+	check "valgrind: the crawl is complete" test "$(grep -vc kind.:.robots "$WORK/vg/pages.jsonl")" = 80
 else
 	bad "valgrind is not installed (tests/deps.sh installs it)"
 fi
@@ -275,7 +276,7 @@ for nc in 64:8 128:8 256:64; do
 		"http://h0.test:$SRV_PORT/" 2>"$WORK/nofile.err"
 	rc=$?
 	check "ulimit -n $n, -c ${nc#*:} -j 2: the crawl runs to its end (exit $rc; 8 for /missing.html)" \
-		sh -c "test $rc = 8 && test \$(wc -l <'$WORK/nofile$n/pages.jsonl') -ge 5"
+		sh -c "test $rc = 8 && test \$(grep -vc kind.:.robots '$WORK/nofile$n/pages.jsonl') -ge 5"
 done
 timeout 60 prlimit --nofile=64:64 "$SC" -q -c 200 -o "$WORK/nofile-low" $EDGE \
 	"http://h0.test:$SRV_PORT/" >"$WORK/nofile.out" 2>"$WORK/nofile.err"

@@ -7,6 +7,7 @@
  */
 #include "common/err.h"
 #include "common/msg.h"
+#include "crawler/frontier.h"
 #include "crawler/hoststats.h"
 #include "crawler/journal.h"
 #include "crawler/pages.h"
@@ -93,9 +94,25 @@ static void test_journal(void)
 	CHECK_INT(journal_parse(line, &r), 0);
 	CHECK(r.referrer == NULL && r.has_ref);
 
+	/* a requisite: a Q line, read as an A line with its level */
+	CHECK_INT(journal_requisite(&b, "http://a.test/i.png", 3, 0, 2), 0);
+	CHECK_STR(b.data, "Q\t2\t3\t0\thttp://a.test/i.png\n");
+	strcpy(line, "Q\t2\t3\t1\thttp://a.test/i.png");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK(r.kind == 'A' && r.requisite == 2 && r.depth == 3 && r.redirects == 1);
+	CHECK_STR(r.url, "http://a.test/i.png");
+	CHECK_INT(r.has_ref, 0);
+	strcpy(line, "A\t2\t1\thttp://a.test/x");
+	CHECK_INT(journal_parse(line, &r), 0);
+	CHECK_INT(r.requisite, 0);
+	CHECK_INT(FENTRY_LEVEL(FENTRY_HOPS(7, 3)), 3);
+	CHECK_INT(FENTRY_REDIRECTS(FENTRY_HOPS(7, 3)), 7);
+
 	/* what is not a journal line */
 	{
 		static const char *bad[] = {
+			"Q\t0\t1\t0\thttp://a/", "Q\t256\t1\t0\thttp://a/",
+			"Q\t1\t1\t0", "Q\t1\t1\t0\thttp://a/\tref",
 			"", "X\t1", "A\t1\t0", "A\tx\t0\thttp://a/", "A\t1\t0\t",
 			"A\t1\t0\thttp://a/\tref\textra", "R", "R\t", "R\ta\tb",
 			"U\tx", "U\t1\tnot-eof", "AA\t1\t0\thttp://a/",
@@ -149,6 +166,17 @@ static void test_pages(void)
 	CHECK(strstr(b.data, "\"referrer\":null") != NULL);
 	CHECK(strstr(b.data, "\"warc_file\":null") != NULL);
 	CHECK_INT(pages_num(b.data, "warc_offset", &v), 0);
+	CHECK(strstr(b.data, "requisite") == NULL && !pages_is_robots(b.data));
+
+	pages_line_as(&b, PAGES_REQUISITE, "http://a.test/i.png", 1, "http://a.test/", &r, &w);
+	CHECK(strstr(b.data, ",\"requisite\":true,\"warc_file\"") != NULL);
+	CHECK(!pages_is_robots(b.data));
+	pages_line_as(&b, PAGES_ROBOTS, "http://a.test/robots.txt", 0, NULL, &r, &w);
+	CHECK(strstr(b.data, ",\"kind\":\"robots\",\"warc_file\"") != NULL);
+	CHECK(pages_is_robots(b.data));
+	/* a URL that spells the marker is escaped: no robots line */
+	pages_line(&b, "http://a.test/,\"kind\":\"robots\",", 0, NULL, &r, &w);
+	CHECK(!pages_is_robots(b.data));
 	buf_release(&b);
 }
 

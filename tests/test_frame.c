@@ -296,6 +296,38 @@ static void test_messages(void)
 	msg_result_encode(&b, &r);
 	b.data[8 + 4 + 4 + 8 + 4 + 4 + 4 + 4 + 9] = 'X'; /* "text/html\0" -> no NUL */
 	CHECK_INT(msg_result_decode(b.data, b.len, &d), SC_EPROTO);
+
+	/* requisites: a block of their own, counted and checked alike */
+	r.nreqs = 1;
+	r.reqs = "http://a/i.png";
+	r.reqs_len = sizeof("http://a/i.png");
+	CHECK_INT(msg_result_encode(&b, &r), 0);
+	CHECK_INT(msg_result_decode(b.data, b.len, &d), 0);
+	CHECK_INT(d.nreqs, 1);
+	CHECK_STR(d.reqs, "http://a/i.png");
+	CHECK_INT(d.nlinks, 2);
+	r.nreqs = 2;
+	msg_result_encode(&b, &r);
+	CHECK_INT(msg_result_decode(b.data, b.len, &d), SC_EPROTO);
+
+	/* MSG_ROBOTS: the URL, then a result */
+	r.nreqs = 0;
+	r.reqs_len = 0;
+	r.nlinks = 0;
+	r.links_len = 0;
+	CHECK_INT(msg_robots_encode(&b, "http://a/robots.txt", &r), 0);
+	{
+		const char *url = NULL;
+
+		CHECK_INT(msg_robots_decode(b.data, b.len, &url, &d), 0);
+		CHECK_STR(url, "http://a/robots.txt");
+		CHECK_INT(d.status, 200);
+		CHECK_INT(d.warc_resp_len, 20);
+		for (i = 0; i < b.len; i++)
+			CHECK_INT(msg_robots_decode(b.data, i, &url, &d), SC_EPROTO);
+		CHECK_INT(msg_robots_encode(&b, "", &r), 0);
+		CHECK_INT(msg_robots_decode(b.data, b.len, &url, &d), SC_EPROTO);
+	}
 	buf_release(&b);
 }
 

@@ -2,6 +2,8 @@
  * test_links.c - links_extract() on the fixture pages in data/links/ and
  * on hostile documents built in memory.  Run from the repository root.
  */
+#include "common/css.h"
+#include "common/embed.h"
 #include "common/err.h"
 #include "common/limits.h"
 #include "common/links.h"
@@ -473,6 +475,218 @@ static void test_lifecycle(void)
 	links_release(&l);
 }
 
+/* ---- page requisites: the CSS scanner, srcset, the elements ---- */
+
+/* What a scan gave, joined with '|', imports marked with '@'. */
+struct joined {
+	char s[4096];
+	size_t n;
+};
+
+static void join(struct joined *j, const char *ref, size_t n, int import)
+{
+	int k = snprintf(j->s + j->n, sizeof(j->s) - j->n, "%s%s%.*s",
+			 j->n ? "|" : "", import ? "@" : "", (int)n, ref);
+
+	if (k > 0 && (size_t)k < sizeof(j->s) - j->n)
+		j->n += (size_t)k;
+}
+
+static void join_css(void *arg, const char *ref, int import)
+{
+	join(arg, ref, strlen(ref), import);
+}
+
+static void join_srcset(void *arg, const char *url, size_t n)
+{
+	join(arg, url, n, 0);
+}
+
+static const struct { const char *css, *want; } css_cases[] = {
+	{ "a{background:url(x.png)}", "x.png" },
+	{ "a{background:URL( \"x y.png\" ) no-repeat}", "x y.png" },
+	{ "a{b:url('q\\'s.png')}", "q's.png" },
+	{ "a{b:url(  sp.png  )}", "sp.png" },
+	{ "@import 'a.css'; @import url(b.css) screen; @IMPORT \"c.css\";",
+	  "@a.css|@b.css|@c.css" },
+	{ "@import/**/'d.css';", "@d.css" },
+	{ "@importer 'no.css'; @charset \"utf-8\";", "" },
+	{ "/* url(c.png) */ a{content:\"url(s.png)\"} b{c:url(y.png)}", "y.png" },
+	{ "a{b:myurl(no.png); c:url(yes.png)}", "yes.png" },
+	{ "a{b:url(\\41 b.png)} c{d:url('\\000041x')}", "Ab.png|Ax" },
+	{ "a{b:url(\\0)} c{d:url(\\d800)}", "\xef\xbf\xbd|\xef\xbf\xbd" },
+	{ "a{b:url(bad\"q.png) c:url(bad(p.png) d:url(ok.png)}", "ok.png" },
+	{ "a{b:url(x y.png) c:url(ok2.png)}", "ok2.png" },
+	{ "a{b:url()} c{d:url('')} e{f:url(e.png)}", "e.png" },
+	{ "a{b:'multi\\\nline'} c{d:url('li\\\nne.png')}", "line.png" },
+	/* a newline ends a string (a bad one), the scan goes on */
+	{ "a{b:'bad\nstring} c{d:url(after.png)}", "after.png" },
+	{ "a{b:u\\rl(esc.png)} c{d:url(z.png)}", "z.png" },
+	/* unterminated: what came before is kept, the scan ends */
+	{ "a{b:url(one.png)} /* never closed url(two.png)", "one.png" },
+	{ "a{b:url(one.png)} c{d:'never closed url(two.png)", "one.png" },
+	{ "a{b:url(one.png)} c{d:url('open", "one.png" },
+	{ "a{b:url(one.png)} c{d:url(open", "one.png" },
+	{ "@import", "" },
+	{ "", "" },
+};
+
+static void test_css(void)
+{
+	size_t i;
+
+	for (i = 0; i < N(css_cases); i++) {
+		struct joined j = { "", 0 };
+
+		css_scan(css_cases[i].css, strlen(css_cases[i].css), 100, join_css, &j);
+		if (strcmp(j.s, css_cases[i].want) != 0)
+			fprintf(stderr, "css case %zu: '%s'\n", i, css_cases[i].css);
+		CHECK_STR(j.s, css_cases[i].want);
+	}
+}
+
+/* Hostile stylesheets: caps on references, sizes and bytes read. */
+static void test_css_caps(void)
+{
+	size_t n = SC_CSS_MAX + 4096, i, got;
+	char *big = xmalloc(n);
+	struct joined j = { "", 0 };
+
+	/* a reference longer than SC_URL_MAX is skipped, the next one kept */
+	memcpy(big, "a{b:url(", 8);
+	memset(big + 8, 'x', SC_URL_MAX + 10);
+	memcpy(big + 8 + SC_URL_MAX + 10, ") c:url(k.png)}", 15);
+	css_scan(big, 8 + SC_URL_MAX + 25, 10, join_css, &j);
+	CHECK_STR(j.s, "k.png");
+
+	/* max references, and nothing past SC_CSS_MAX bytes */
+	for (i = 0; i + 9 <= n; i += 9)
+		memcpy(big + i, "url(a.b) ", 9);
+	CHECK_INT(css_scan(big, n, 5, join_css, &j), 5);
+	got = css_scan(big, n, SIZE_MAX, join_css, &j);
+	CHECK_INT(got, (SC_CSS_MAX + 1) / 9);
+
+	/* a NUL inside a reference drops it */
+	j.n = 0;
+	j.s[0] = '\0';
+	css_scan("url(a\0b) url(c)", 16, 10, join_css, &j);
+	CHECK_STR(j.s, "c");
+
+	/* one huge unterminated comment or string: linear, nothing given */
+	big[0] = '/';
+	big[1] = '*';
+	memset(big + 2, 'u', n - 2);
+	CHECK_INT(css_scan(big, n, 10, join_css, &j), 0);
+	big[0] = '"';
+	CHECK_INT(css_scan(big, n, 10, join_css, &j), 0);
+	free(big);
+}
+
+static const struct { const char *srcset, *want; } srcset_cases[] = {
+	{ "a.png", "a.png" },
+	{ "a.png 1x, b.png 2x", "a.png|b.png" },
+	{ "a.png 100w,b.png 200w", "a.png|b.png" },
+	/* a URL runs to white space: commas inside it are its own */
+	{ "  ,, a.png,b.png 2x ,c.png", "a.png,b.png|c.png" },
+	{ "a.png,, b.png", "a.png|b.png" },
+	{ "data:image/png;base64,AAAA 1x, c.png 2x", "data:image/png;base64,AAAA|c.png" },
+	{ "a.png (min-width: 1px, x) 1x, b.png", "a.png|b.png" },
+	{ "a.png 1x (unclosed, b.png", "a.png" },
+	{ "", "" },
+	{ " , ", "" },
+};
+
+static void test_srcset(void)
+{
+	char many[SC_SRCSET_MAX * 8 + 128];
+	size_t i, k = 0;
+
+	for (i = 0; i < N(srcset_cases); i++) {
+		struct joined j = { "", 0 };
+
+		embed_srcset(srcset_cases[i].srcset, 10, join_srcset, &j);
+		CHECK_STR(j.s, srcset_cases[i].want);
+	}
+	/* capped */
+	for (i = 0; i < SC_SRCSET_MAX + 10; i++)
+		k += (size_t)snprintf(many + k, sizeof(many) - k, "%zu 1x,", i % 10);
+	{
+		struct joined j = { "", 0 };
+		CHECK_INT(embed_srcset(many, SC_SRCSET_MAX, join_srcset, &j), SC_SRCSET_MAX);
+	}
+	CHECK_INT(embed_srcset(NULL, 10, join_srcset, NULL), 0);
+}
+
+/* The requisites of a page, and its links, kept apart. */
+static void test_requisites(void)
+{
+	static const char html[] =
+		"<html><head><base href='/b/'>"
+		"<link rel=stylesheet href=s.css><link rel='Shortcut Icon' href=/i.ico>"
+		"<link rel=alternate href=alt.html><link rel=preload href=f.woff2>"
+		"<link rel=manifest href=m.json><link rel=apple-touch-icon href=t.png>"
+		"<style>@import 'imp.css'; a{b:url(st.png)}</style>"
+		"<script src=app.js></script><script>x='<img src=no.png>'</script>"
+		"</head><body style='background:url(body.png)'>"
+		"<img src=a.png srcset='a2.png 2x, a3.png 3x'>"
+		"<picture><source srcset='p.webp'><img src=p.png></picture>"
+		"<object data=o.svg></object><embed src=e.swf>"
+		"<video src=v.mp4 poster=v.png><track src=t.vtt></video>"
+		"<audio src=a.ogg></audio><input type=IMAGE src=in.png>"
+		"<input type=text src=no2.png><iframe src=frame.html></iframe>"
+		"<a href=link.html><img src=a.png></a><!-- <img src=no3.png> -->"
+		"</body></html>";
+	static const char *const want_reqs[] = {
+		"http://site.test/b/s.css", "http://site.test/i.ico",
+		"http://site.test/b/f.woff2", "http://site.test/b/m.json",
+		"http://site.test/b/t.png", "http://site.test/b/app.js",
+		"http://site.test/b/body.png", "http://site.test/b/a.png",
+		"http://site.test/b/a2.png", "http://site.test/b/a3.png",
+		"http://site.test/b/p.webp", "http://site.test/b/p.png",
+		"http://site.test/b/o.svg", "http://site.test/b/e.swf",
+		"http://site.test/b/v.mp4", "http://site.test/b/v.png",
+		"http://site.test/b/t.vtt", "http://site.test/b/a.ogg",
+		"http://site.test/b/in.png", "http://site.test/b/imp.css",
+		"http://site.test/b/st.png",
+	};
+	static const char *const want_links[] = {
+		"http://site.test/b/frame.html", "http://site.test/b/link.html",
+	};
+	struct links l, r;
+	const char *u;
+	size_t i = 0;
+
+	links_init(&l, 0);
+	CHECK_INT(links_extract(&l, html, sizeof(html) - 1, PAGE, LINKS_REQUISITES), 0);
+	check_list("links", &l, want_links, N(want_links));
+	CHECK_INT(l.nreqs, N(want_reqs));
+	for (u = links_req_first(&l); u; u = links_req_next(&l, u), i++)
+		if (i < N(want_reqs))
+			CHECK_STR(u, want_reqs[i]);
+	/* without the flag: links only */
+	CHECK_INT(links_extract(&l, html, sizeof(html) - 1, PAGE, 0), 0);
+	CHECK_INT(l.nreqs, 0);
+	CHECK_INT(l.count, N(want_links));
+	/* meta nofollow drops the links, not the requisites */
+	CHECK_INT(links_extract(&l, LIT("<a href=x><meta name=robots content=nofollow>"
+					"<img src=i.png><a href=y>"), PAGE, LINKS_REQUISITES), 0);
+	CHECK(l.nofollow && l.count == 0 && l.nreqs == 1);
+	/* a stylesheet, resolved against its own URL */
+	CHECK_INT(links_extract_css(&l, LIT("@import 'x.css'; a{b:url(../i.png)} c{d:url(i.png)}"),
+				    "http://site.test/css/s.css"), 0);
+	CHECK_INT(l.nreqs, 3);
+	CHECK_STR(links_req_first(&l), "http://site.test/css/x.css");
+	CHECK_INT(l.count, 0);
+	CHECK_INT(links_extract_css(&l, LIT("a{}"), "mailto:x"), SC_EINVAL);
+	/* capped: at most max (here 3) requisites, the rest counted */
+	links_init(&r, 3);
+	CHECK_INT(links_extract(&r, html, sizeof(html) - 1, PAGE, LINKS_REQUISITES), 0);
+	CHECK_INT(r.nreqs, 3);
+	CHECK(r.reqs_dropped > 0 && r.truncated);
+	links_release(&r);
+	links_release(&l);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -484,5 +698,9 @@ int main(int argc, char **argv)
 	test_attrs();
 	test_binary();
 	test_lifecycle();
+	test_css();
+	test_css_caps();
+	test_srcset();
+	test_requisites();
 	return check_report(argv[0]);
 }

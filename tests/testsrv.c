@@ -1558,6 +1558,149 @@ static const struct route hostile_site[] = {
 	{ "/empty.html",         0, rt_empty },
 };
 
+/*
+ * req.test and assets.test: page requisites (tests/e2e-requisites.sh).
+ * "/" embeds every kind of requisite a crawler must fetch, once, from
+ * req.test and from assets.test (another host: off the scope of a crawl
+ * seeded on req.test); the stylesheets @import each other four deep.
+ * What must never be requested sits in comments, strings, a <link
+ * rel=alternate>, a too-deep stylesheet, robots.txt's Disallow, and a link
+ * (not a requisite) to assets.test.  The list the test expects is written
+ * out in the test itself.
+ */
+static void rt_req_robots(struct page *pg)
+{
+	pg->status = 200;
+	pg->ctype = "text/plain";
+	pg->chunked = 1;        /* and gzip when asked: robots.txt as sent */
+	pg->gzip_ok = 1;
+	page_printf(pg, "User-agent: *\nDisallow: /blocked/\n");
+}
+
+static void rt_req_index(struct page *pg)
+{
+	int port = pg->port;
+
+	pg->status = 200;
+	pg->ctype = "text/html; charset=utf-8";
+	page_printf(pg, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>req</title>\n"
+		"<link rel=\"stylesheet\" href=\"/css/main.css\">\n"
+		"<link rel=\"shortcut icon\" href=\"/favicon.ico\">\n"
+		"<link rel=\"apple-touch-icon\" href=\"/touch.png\">\n"
+		"<link rel=\"alternate\" href=\"/alt.html\">\n"
+		"<link rel=\"preload\" href=\"/font.woff2\" as=\"font\">\n"
+		"<link rel=\"manifest\" href=\"/site.webmanifest\">\n"
+		"<style>@import \"/css/inline-import.css\";\n"
+		"  body { background: url('/img/bg.png') } /* url(/img/style-comment.png) */</style>\n"
+		"<script src=\"/js/app.js\"></script>\n"
+		"<script>var s = \"<img src='/img/in-script.png'>\";</script>\n"
+		"</head><body>\n"
+		"<img src=\"/img/a.png\" srcset=\"/img/a-2x.png 2x, img/a-3x.png 3x\" alt=\"a\">\n"
+		"<picture><source srcset=\"/img/p.webp, /img/p-2x.webp 2x\" type=\"image/webp\">"
+		"<img src=\"/img/p.png\"></picture>\n"
+		"<img src=\"http://assets.test:%d/logo.png\">\n"
+		"<object data=\"/fig/figure.svg\" type=\"image/svg+xml\"></object>\n"
+		"<embed src=\"/fig/embed.swf\">\n"
+		"<video src=\"/media/v.mp4\" poster=\"/img/poster.png\"><track src=\"/media/t.vtt\"></video>\n"
+		"<audio><source src=\"/media/a.ogg\"></audio>\n"
+		"<input type=\"image\" src=\"/img/button.png\"><input type=\"text\" src=\"/img/not-image.png\">\n"
+		"<div style=\"background-image: url(/img/div.png)\">styled</div>\n"
+		"<img src=\"/blocked/img.png\">\n"
+		"<!-- <img src=\"/img/commented.png\"> -->\n"
+		"<a href=\"/page2.html\">page 2</a>\n"
+		"<a href=\"http://assets.test:%d/other.html\">off scope</a>\n"
+		"</body></html>\n", port, port);
+}
+
+static void rt_req_page2(struct page *pg)
+{
+	page_begin(pg, "page 2");
+	page_body(pg);
+	page_printf(pg, "<a href=\"/\">home</a>\n<img src=\"/img/a.png\"><img src=\"/img/page2.png\">\n");
+	page_end(pg);
+}
+
+/* The stylesheets: main -> imported -> l3 -> l4 -> l5; a crawler scans a
+ * stylesheet at most 3 @imports from its page, so l5 is fetched (l4 needs
+ * it) but its url() is not. */
+static void rt_req_css(struct page *pg)
+{
+	const char *p = pg->path;
+
+	pg->status = 200;
+	pg->ctype = "text/css; charset=utf-8";
+	if (strcmp(p, "/css/main.css") == 0) {
+		pg->chunked = 1;
+		page_printf(pg, "@charset \"utf-8\";\n@import url(\"/css/imported.css\") screen;\n"
+			"body { background: url(../img/css-bg.png) no-repeat }\n"
+			"/* url(/img/css-comment.png) */\n"
+			".x::after { content: \"url(/img/css-string.png)\" }\n"
+			".y { background: URL( '/img/css-\\41 ' ) }\n"
+			"@font-face { font-family: f; src: url(http://assets.test:%d/font.woff) }\n",
+			pg->port);
+	} else if (strcmp(p, "/css/imported.css") == 0) {
+		pg->gzip_ok = 1;
+		page_printf(pg, "@import 'l3.css';\n.z { background: url(\"../img/imported.png\") }\n");
+	} else if (strcmp(p, "/css/l3.css") == 0) {
+		page_printf(pg, "@import \"l4.css\";\n.l3 { background: url(/img/l3.png) }\n");
+	} else if (strcmp(p, "/css/l4.css") == 0) {
+		page_printf(pg, "@import url(l5.css);\n.l4 { background: url(/img/l4.png) }\n");
+	} else if (strcmp(p, "/css/l5.css") == 0) {
+		page_printf(pg, ".l5 { background: url(/img/too-deep.png) }\n");
+	} else if (strcmp(p, "/css/inline-import.css") == 0) {
+		page_printf(pg, "p { background: url(/img/inline-import.png) }\n");
+	} else {
+		page_status(pg, 404);
+	}
+}
+
+/* Any other requisite: a PNG for .png, small bodies of the right type. */
+static void rt_req_asset(struct page *pg)
+{
+	const char *dot = strrchr(pg->path, '.');
+
+	if (dot && strcmp(dot, ".png") == 0) {
+		rt_png(pg);
+		return;
+	}
+	pg->status = 200;
+	if (dot && strcmp(dot, ".svg") == 0) {
+		pg->ctype = "image/svg+xml";
+		page_printf(pg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"8\">"
+			    "<rect width=\"8\" height=\"8\"/></svg>\n");
+	} else if (dot && strcmp(dot, ".js") == 0) {
+		pg->ctype = "application/javascript";
+		page_printf(pg, "console.log('app');\n");
+	} else {
+		pg->ctype = "application/octet-stream";
+		page_printf(pg, "asset %s\n", pg->path);
+	}
+}
+
+static const struct route req_site[] = {
+	{ "/robots.txt",  0, rt_robots },
+	{ "/",            0, rt_req_index },
+	{ "/page2.html",  0, rt_req_page2 },
+	{ "/css/",        1, rt_req_css },
+	{ "/img/",        1, rt_req_asset },
+	{ "/blocked/",    1, rt_req_asset },
+	{ "/fig/",        1, rt_req_asset },
+	{ "/js/",         1, rt_req_asset },
+	{ "/media/",      1, rt_req_asset },
+	{ "/favicon.ico", 0, rt_req_asset },
+	{ "/touch.png",   0, rt_req_asset },
+	{ "/font.woff2",  0, rt_req_asset },
+	{ "/site.webmanifest", 0, rt_req_asset },
+	{ "/alt.html",    0, rt_leaf },
+};
+
+static const struct route assets_site[] = {
+	{ "/robots.txt",  0, rt_robots },
+	{ "/logo.png",    0, rt_req_asset },
+	{ "/font.woff",   0, rt_req_asset },
+	{ "/other.html",  0, rt_leaf },
+};
+
 #define TS_TABLE(t) t, sizeof(t) / sizeof((t)[0])
 
 static const struct vhost ts_vhosts[] = {
@@ -1583,6 +1726,8 @@ static const struct vhost ts_vhosts[] = {
 	{ "cookie.test",          TS_TABLE(cookie_site), rt_missing, NULL, NULL, 0 },
 	{ "sitemap.test",         TS_TABLE(sitemap_site), rt_sitemap_robots, NULL, NULL, 0 },
 	{ "shop.test",            TS_TABLE(shop_site), rt_missing, NULL, NULL, 0 },
+	{ "req.test",             TS_TABLE(req_site), rt_req_robots, NULL, NULL, 0 },
+	{ "assets.test",          TS_TABLE(assets_site), rt_missing, NULL, NULL, 0 },
 };
 
 #define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))

@@ -10,6 +10,8 @@
 #       8 hosts (127.0.0.1 .. 127.0.0.8), checked against nginx's access log;
 #       wget2 once more with its 20,000 files on tmpfs (/dev/shm), as file
 #       creation on a slow disk costs it several seconds of system time
+#       shardcrawl -j 2 --no-requisites too: the cost of looking for page
+#       requisites (the T1 pages embed none)
 #   T4  the same crawl with -j 1: the -j2/-j1 ratio, the coordinator's CPU share
 #   T2  latency-bound: testsrv --latency-ms 100, -c 256 and -c 2000
 #   T3  bulk URL lists (100,000 and 1,000,000 URLs of ~1 KB) beside wrk
@@ -194,17 +196,23 @@ seeds() { printf '%s\n' "${SEEDS[@]}" | sed "s/:PORT\//:$PORT\//"; }
 DOMAINS=$(seq -f '127.0.0.%g' 1 $HOSTS | paste -sd,)
 
 GZ_WARC=""
-# t1_sc SHARDS RUN [ex]: one shardcrawl crawl of the nginx site; with ex,
-# with the extraction rules of data/extract/t1.yaml (one item a page)
+# t1_sc SHARDS RUN [OPTION]: one shardcrawl crawl of the nginx site (page
+# requisites on, the default: the T1 pages embed none, so this is their
+# cost to a crawl that finds none); OPTION --no-requisites: without;
+# --extract: with the extraction rules of data/extract/t1.yaml (one item a
+# page)
 t1_sc() {
-	local j=$1 r=$2 out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
-	local ex=() label="shardcrawl -j $1"
-	[ "${3:-}" = ex ] && ex=(--extract data/extract/t1.yaml) && label="shardcrawl -j $1 --extract"
+	local j=$1 r=$2 extra=${3:-} out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
+	local ex=()
+	case $extra in
+	--extract) ex=(--extract data/extract/t1.yaml) ;;
+	?*) ex=("$extra") ;;
+	esac
 	rm -rf "$out"
 	settle
 	off=$(stat -c %s "$NG/access.log")
 	# shellcheck disable=SC2046
-	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots -q -o "$out" "${ex[@]}" $(seeds)
+	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots "${ex[@]}" -q -o "$out" $(seeds)
 	rc=$?
 	sleep 0.2
 	lc=$(logcheck "$off")
@@ -216,12 +224,12 @@ t1_sc() {
 	[ $rc = 0 ] && [ ! -f "$out/stats.json" ] && rc=99
 	[ ${#ex[@]} -gt 0 ] && note="$note; items $(wc -l <"$out/items.jsonl" 2>/dev/null || echo 0) of $PAGES"
 	cpu=$(awk -v a="$(jnum "$out/stats.json" coord_cpu_s)" -v b="$(jnum "$out/stats.json" shards_cpu_s)" 'BEGIN { print a + b }')
-	row T1 "$label" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
+	row T1 "shardcrawl -j $j${extra:+ $extra}" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
 		"$(jnum "$out/stats.json" coord_max_rss_kb)" "$(jnum "$out/stats.json" shard_max_rss_kb)" \
 		"$(jnum "$out/stats.json" coord_cpu_s)" "$(jerrors "$out/stats.json")" \
 		"$note; stats pages=$(jnum "$out/stats.json" pages) wall_s=$(jnum "$out/stats.json" wall_s); time(1) cpu=$(awk -v a="$tu" -v b="$ts" 'BEGIN { print a + b }')"
-	say "T1 run $r $label: rc $rc, $wall s, cpu $cpu s; $note"
-	if [ -z "$GZ_WARC" ] && [ $rc = 0 ] && [ -f "$out/crawl-00000.warc.gz" ]; then
+	say "T1 run $r shardcrawl -j $j${extra:+ $extra}: rc $rc, $wall s, cpu $cpu s; $note"
+	if [ -z "$GZ_WARC" ] && [ -z "$extra" ] && [ $rc = 0 ] && [ -f "$out/crawl-00000.warc.gz" ]; then
 		GZ_WARC=$WORK/t1.warc.gz
 		mv "$out/crawl-00000.warc.gz" "$GZ_WARC"
 	fi
@@ -306,7 +314,8 @@ if start_nginx; then
 		t1_wget2 "$r" wget2 "$WORK"
 		[ -n "$SHM" ] && t1_wget2 "$r" "wget2 tmpfs" "$SHM"
 		t1_sc 1 "$r"
-		t1_sc 2 "$r" ex
+		t1_sc 2 "$r" --extract
+		t1_sc 2 "$r" --no-requisites
 	done
 
 	say "T3: generating the URL lists"
@@ -443,6 +452,8 @@ sc2=$(agg T1 "shardcrawl -j 2" "$PPS" med)
 sc1=$(agg T1 "shardcrawl -j 1" "$PPS" med)
 scx=$(agg T1 "shardcrawl -j 2 --extract" "$PPS" med)
 scxcpu=$(agg T1 "shardcrawl -j 2 --extract" '$8' med)
+sc2nr=$(agg T1 "shardcrawl -j 2 --no-requisites" "$PPS" med)
+sc2nrcpu=$(agg T1 "shardcrawl -j 2 --no-requisites" '$8' med)
 wg=$(agg T1 wget2 "$PPS" med)
 wgs=$(agg T1 "wget2 tmpfs" "$PPS" med)
 wgscpu=$(agg T1 "wget2 tmpfs" '$8' med)
@@ -469,6 +480,8 @@ TABLE=$(
 	echo "|---|---|---|---|---|---|---|---|"
 	tline T1 T1 "shardcrawl -j 2" "shardcrawl -j 2 -c 64 --per-host 8" \
 		"$(ratio "$sc2" "$wg" '%.2fx') wget2 pages/s, $(ratio "$sc2cpu" "$wgcpu" '%.2fx') its CPU; all pages exactly once in $once2/$RUNS runs"
+	tline T1 T1 "shardcrawl -j 2 --no-requisites" "shardcrawl -j 2, --no-requisites" \
+		"requisites on = $(ratio "$sc2" "$sc2nr" '%.2fx') these pages/s, $(ratio "$sc2cpu" "$sc2nrcpu" '%.2fx') this CPU (the T1 pages embed none: the cost of looking)"
 	tline T1 T1 wget2 "wget2 --max-threads=64" "all pages exactly once in $oncew/$RUNS runs"
 	[ "$(okruns T1 "wget2 tmpfs")" != 0/0 ] &&
 		tline T1 T1 "wget2 tmpfs" "wget2, its files on tmpfs" \

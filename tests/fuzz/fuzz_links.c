@@ -6,7 +6,9 @@
  * time after links_reset(), as the shard reuses one for every page), and
  * must give the same links both times.  Every link must be a normalized
  * http(s) URL (it normalizes to itself), given once, and the counts must
- * agree with what the iterator walks.
+ * agree with what the iterator walks.  The same document is then read
+ * with LINKS_REQUISITES (the links must not change; the requisites obey
+ * the same rules) and as a stylesheet (links_extract_css()).
  */
 #include "common/err.h"
 #include "common/limits.h"
@@ -19,19 +21,18 @@
 #define FUZZ_PAGE "http://site.test/dir/page.html?x=1"
 #define FUZZ_MAX  50
 
-static void fuzz_check_links(const struct links *l)
+/* Every URL of a list: normalized http(s), given once, count right. */
+static void fuzz_check_list(const struct links *l, int reqs)
 {
 	const char *u, *seen[FUZZ_MAX];
-	size_t n = 0, i;
+	size_t n = 0, i, count = reqs ? l->nreqs : l->count;
 
-	FUZZ_CHECK(l->count <= FUZZ_MAX);
-	FUZZ_CHECK(l->truncated == (l->dropped > 0));
-	if (l->nofollow)
-		FUZZ_CHECK(l->count == 0 && l->dropped == 0);
-	for (u = links_first(l); u; u = links_next(l, u)) {
+	FUZZ_CHECK(count <= FUZZ_MAX);
+	for (u = reqs ? links_req_first(l) : links_first(l); u;
+	     u = reqs ? links_req_next(l, u) : links_next(l, u)) {
 		char *again = NULL;
 
-		FUZZ_CHECK(n < l->count);
+		FUZZ_CHECK(n < count);
 		FUZZ_CHECK(strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0);
 		FUZZ_CHECK(strlen(u) <= SC_URL_MAX);
 		FUZZ_CHECK(url_normalize(u, &again) == 0);
@@ -44,7 +45,16 @@ static void fuzz_check_links(const struct links *l)
 			FUZZ_CHECK(strcmp(seen[i], u) != 0);
 		seen[n++] = u;
 	}
-	FUZZ_CHECK(n == l->count);
+	FUZZ_CHECK(n == count);
+}
+
+static void fuzz_check_links(const struct links *l)
+{
+	FUZZ_CHECK(l->truncated == (l->dropped + l->reqs_dropped > 0));
+	if (l->nofollow)
+		FUZZ_CHECK(l->count == 0 && l->dropped == 0);
+	fuzz_check_list(l, 0);
+	fuzz_check_list(l, 1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -69,6 +79,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(l.count == count && l.dropped == dropped && l.nofollow == nofollow);
 	FUZZ_CHECK(l.urls.len == first.len &&
 		   memcmp(l.urls.data, first.data, first.len) == 0);
+
+	/* with requisites: the same links, and requisites that obey the rules */
+	FUZZ_CHECK(links_extract(&l, (const char *)data, size, FUZZ_PAGE,
+				 LINKS_REQUISITES) == 0);
+	fuzz_check_links(&l);
+	if (!l.nofollow)
+		FUZZ_CHECK(l.count == count && l.urls.len == first.len &&
+			   memcmp(l.urls.data, first.data, first.len) == 0);
+	FUZZ_CHECK(links_extract_css(&l, (const char *)data, size, FUZZ_PAGE) == 0);
+	fuzz_check_links(&l);
+	FUZZ_CHECK(l.count == 0);
 
 	/* a page URL that does not parse leaves l empty */
 	FUZZ_CHECK(links_extract(&l, (const char *)data, size, "mailto:x", 0) == SC_EINVAL);
