@@ -44,6 +44,7 @@ void config_defaults(struct crawl_config *c)
 	c->max_url_length = SC_DEFAULT_MAX_URL_LENGTH;
 	c->max_repeats = SC_DEFAULT_MAX_REPEATS;
 	c->frontier_memory = SC_DEFAULT_FRONTIER_MEMORY;
+	c->dedup = xstrdup("url");
 }
 
 /* Compile the --allow / --deny sources of cfg (after parsing or loading). */
@@ -97,6 +98,9 @@ void config_release(struct crawl_config *cfg)
 	free(cfg->proxy);
 	free(cfg->no_proxy);
 	free(cfg->cookie_jar);
+	free(cfg->cdxj_dir);
+	free(cfg->dedup);
+	free(cfg->recrawl);
 	free(cfg->seeds);
 	free(cfg->headers);
 	free(cfg->resolve);

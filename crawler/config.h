@@ -74,6 +74,11 @@ struct crawl_config {
 	int resume;             /* continuing the crawl in outdir */
 	long drain_timeout;     /* s, to finish transfers after Ctrl-C */
 	uint64_t frontier_memory; /* bytes for queued URLs in memory */
+	/* archive (crawler/cdxj.h, crawler/revisit.h, crawler/recrawl.h) */
+	int no_cdxj;            /* --no-cdxj: no index.cdxj at the end (not stored) */
+	char *cdxj_dir;         /* --cdxj DIR: index DIR and exit */
+	char *dedup;            /* "url" (default), "any" or "off" */
+	char *recrawl;          /* --recrawl PREV_DIR (absolute), NULL: none */
 };
 
 /*

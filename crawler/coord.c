@@ -22,6 +22,7 @@
 #include "common/msg.h"
 #include "common/robots.h"
 #include "common/url.h"
+#include "crawler/cdxj.h"
 #include "crawler/frontier.h"
 #include "crawler/journal.h"
 #include "crawler/output.h"
@@ -603,6 +604,22 @@ static int open_output(struct coord *c, const struct output_resume *res)
 	return rc;
 }
 
+/* index.cdxj from the WARC files as they now are (crawler/cdxj.h): after
+ * every run, so a resumed crawl's index covers every run's records. */
+static int write_index(const struct coord *c)
+{
+	struct cdxj_counts n;
+	int rc;
+
+	if (c->cfg->no_cdxj)
+		return 0;
+	rc = cdxj_build(c->cfg->outdir, &n);
+	log_info("index.cdxj: %llu lines, %llu records, %llu bytes read",
+		 (unsigned long long)n.lines, (unsigned long long)n.records,
+		 (unsigned long long)n.bytes);
+	return rc;
+}
+
 /* How the crawl's pages went, all runs together (crawler/coord.h). */
 static int exit_status(const struct coord *c)
 {
@@ -658,6 +675,9 @@ static int crawl(struct coord *c)
 				fprintf(stderr, "shardcrawl: the crawl in '%s' is complete "
 					"(%llu pages); nothing to resume\n", cfg->outdir,
 					(unsigned long long)c->st.all.pages);
+			/* its index too, in case a kill came before it was written */
+			if (write_index(c))
+				return COORD_EXIT_STOPPED;
 			return exit_status(c);
 		}
 		if (open_output(c, &rs.out))
@@ -678,6 +698,8 @@ static int crawl(struct coord *c)
 		c->fatal = 1;
 	if (c->out.err_path[0])
 		log_error("cannot write '%s': %s", c->out.err_path, strerror(c->out.err_errno));
+	else if (!c->fatal && write_index(c))
+		c->fatal = 1;
 	view(c, &v);
 	if (stats_write(&c->st, &v, cfg->outdir, wall))
 		c->fatal = 1;

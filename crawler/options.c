@@ -27,7 +27,7 @@ enum {
 	OPT_HOST_FAIL_LIMIT, OPT_RESUME, OPT_DRAIN_TIMEOUT, OPT_MAX_URL_LENGTH,
 	OPT_MAX_REPEATS, OPT_HOST_QUOTA, OPT_FRONTIER_MEMORY, OPT_ACCEPT, OPT_REJECT,
 	OPT_NO_REFERER, OPT_OBEY_REL_NOFOLLOW, OPT_PROXY, OPT_NO_PROXY, OPT_COOKIES,
-	OPT_COOKIE_JAR,
+	OPT_COOKIE_JAR, OPT_CDXJ, OPT_NO_CDXJ, OPT_DEDUP, OPT_RECRAWL,
 };
 
 static const struct option long_opts[] = {
@@ -81,6 +81,10 @@ static const struct option long_opts[] = {
 	{ "max-repeats",     required_argument, NULL, OPT_MAX_REPEATS },
 	{ "host-quota",      required_argument, NULL, OPT_HOST_QUOTA },
 	{ "frontier-memory", required_argument, NULL, OPT_FRONTIER_MEMORY },
+	{ "cdxj",            required_argument, NULL, OPT_CDXJ },
+	{ "no-cdxj",         no_argument,       NULL, OPT_NO_CDXJ },
+	{ "dedup",           required_argument, NULL, OPT_DEDUP },
+	{ "recrawl",         required_argument, NULL, OPT_RECRAWL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -317,6 +321,32 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 			mark("host-fail-limit");
 			cfg->host_fail_limit = (int)opt_long("--host-fail-limit", optarg, 1, 1000000);
 			break;
+		case OPT_CDXJ:
+			if (!*optarg)
+				usage_die("--cdxj: empty directory name");
+			opt_set_str(&cfg->cdxj_dir, optarg);
+			action = OPTIONS_CDXJ;
+			break;
+		case OPT_NO_CDXJ:
+			cfg->no_cdxj = 1;
+			break;
+		case OPT_DEDUP:
+			if (strcmp(optarg, "url") && strcmp(optarg, "any") && strcmp(optarg, "off"))
+				usage_die("--dedup: expected url, any or off, not '%s'", optarg);
+			mark("dedup");
+			opt_set_str(&cfg->dedup, optarg);
+			break;
+		case OPT_RECRAWL: {
+			char pj[4096];
+			mark("recrawl");
+			free(cfg->recrawl);
+			snprintf(pj, sizeof(pj), "%s/pages.jsonl", optarg);
+			/* absolute: a --resume may run from elsewhere */
+			if (!(cfg->recrawl = realpath(optarg, NULL)) || access(pj, R_OK))
+				usage_die("--recrawl: '%s' is not a crawl directory (no readable "
+					  "pages.jsonl)", optarg);
+			break;
+		}
 		case 'q':
 			cfg->quiet = 1;
 			break;
