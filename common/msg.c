@@ -87,7 +87,8 @@ int msg_urls_add(struct buf *b, const struct msg_url *u)
 
 	if (buf_put_u64(b, u->id) || buf_put_u32(b, u->depth) ||
 	    buf_put_u32(b, u->flags) || put_cstr(b, u->url) ||
-	    put_cstr(b, u->referrer)) {
+	    put_cstr(b, u->referrer) || put_cstr(b, u->etag) ||
+	    put_cstr(b, u->last_modified)) {
 		b->len = start;
 		b->data[start] = '\0';
 		return SC_ETOOBIG;
@@ -103,8 +104,8 @@ int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n)
 {
 	cursor_init(&it->c, p, n);
 	it->left = cursor_u32(&it->c);
-	/* each entry takes at least 26 bytes: a count larger than that is a lie */
-	if (it->c.err || it->left > it->c.left / 26 + 1)
+	/* each entry takes at least 34 bytes: a count larger than that is a lie */
+	if (it->c.err || it->left > it->c.left / 34 + 1)
 		return SC_EPROTO;
 	return (int)it->left;
 }
@@ -119,6 +120,8 @@ int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u)
 	u->flags = cursor_u32(&it->c);
 	u->url = get_cstr(&it->c, MSG_STR_MAX);
 	u->referrer = get_cstr(&it->c, MSG_STR_MAX);
+	u->etag = get_cstr(&it->c, MSG_VALIDATOR_MAX);
+	u->last_modified = get_cstr(&it->c, MSG_VALIDATOR_MAX);
 	if (it->c.err || (it->left == 0 && it->c.left))
 		return SC_EPROTO;
 	return 0;
@@ -135,7 +138,10 @@ int msg_result_encode(struct buf *b, const struct msg_result *r)
 	    put_cstr(b, r->location) ||
 	    buf_put_u32(b, r->warc_req_len) || buf_put_u32(b, r->warc_resp_len) ||
 	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
-	    buf_put_str(b, r->links ? r->links : "", r->links_len))
+	    buf_put_str(b, r->links ? r->links : "", r->links_len) ||
+	    put_cstr(b, r->etag) || put_cstr(b, r->last_modified) ||
+	    put_cstr(b, r->date) || put_cstr(b, r->record_id) ||
+	    buf_put_str(b, r->hdr ? r->hdr : "", r->hdr_len))
 		return SC_ETOOBIG;
 	return 0;
 }
@@ -163,6 +169,11 @@ int msg_result_decode(const void *p, size_t n, struct msg_result *r)
 	r->links_dropped = cursor_u32(&c);
 	r->nlinks = cursor_u32(&c);
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
+	r->etag = get_cstr(&c, MSG_VALIDATOR_MAX);
+	r->last_modified = get_cstr(&c, MSG_VALIDATOR_MAX);
+	r->date = get_cstr(&c, 64);
+	r->record_id = get_cstr(&c, 64);
+	r->hdr = cursor_str(&c, &r->hdr_len, SC_HEADERS_MAX);
 	if (c.err || c.left || r->status > 999)
 		return SC_EPROTO;
 	/* the link block must be exactly nlinks NUL-terminated strings */

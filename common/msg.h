@@ -42,6 +42,13 @@ enum msg_type {
 
 /* msg_url.flags */
 #define MSG_URL_NOLINKS  0x01   /* do not extract links (depth limit reached) */
+#define MSG_URL_REVISIT  0x02   /* the coordinator may store the response as a
+				 * revisit record (crawler/revisit.h): send
+				 * its header block, record id and date back */
+
+/* The longest validator (ETag, Last-Modified) carried either way; a longer
+ * one is not sent, nor stored. */
+#define MSG_VALIDATOR_MAX 1024
 
 struct msg_url {
 	uint64_t id;            /* the coordinator's handle; returned in the result */
@@ -51,6 +58,8 @@ struct msg_url {
 	const char *referrer;   /* the page it was found on or the URL that
 				 * redirected to it, for Referer; "" when none
 				 * (a seed, or --no-referer); NULL encodes as "" */
+	const char *etag;       /* If-None-Match to send, "" (or NULL): none */
+	const char *last_modified; /* If-Modified-Since to send, "" or NULL: none */
 };
 
 /* msg_result.flags */
@@ -76,6 +85,13 @@ struct msg_result {
 	const char *links;      /* nlinks NUL-terminated URLs back to back */
 	size_t links_len;
 	uint32_t links_dropped;
+	const char *etag;       /* the response's ETag, "" when none */
+	const char *last_modified; /* its Last-Modified, "" when none */
+	/* only for a URL sent with MSG_URL_REVISIT ("" / 0 otherwise): */
+	const char *date;       /* WARC-Date of its records */
+	const char *record_id;  /* WARC-Record-ID of the response record */
+	const char *hdr;        /* the response header block as received */
+	size_t hdr_len;
 };
 
 /* HELLO */

@@ -144,6 +144,7 @@ int warcread_fields(const struct warcread *r, struct warc_fields *f)
 	field(rec, hn, "Content-Type", &f->content_type);
 	field(rec, hn, "WARC-Refers-To-Target-URI", &f->refers_uri);
 	field(rec, hn, "WARC-Refers-To-Date", &f->refers_date);
+	field(rec, hn, "WARC-Refers-To", &f->refers_id);
 	field(rec, hn, "WARC-Profile", &f->profile);
 	field(rec, hn, "WARC-Record-ID", &f->record_id);
 	field("", 0, "x", &f->http_type);

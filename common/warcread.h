@@ -59,7 +59,7 @@ struct warc_str {
 
 struct warc_fields {
 	struct warc_str type, uri, date, payload_digest, content_type;
-	struct warc_str refers_uri, refers_date, profile, record_id;
+	struct warc_str refers_uri, refers_date, refers_id, profile, record_id;
 	int status;             /* HTTP status of a response/revisit, -1: none */
 	struct warc_str http_type; /* the HTTP Content-Type */
 	struct warc_str http_etag, http_last_modified;

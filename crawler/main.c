@@ -168,7 +168,8 @@ int main(int argc, char **argv)
 	if (resume) {
 		load_resume(&cfg, &res);
 		run = &res;
-	} else if (!cfg.nseeds && !cfg.urls_file) {
+	} else if (!cfg.nseeds && !cfg.urls_file && !cfg.recrawl) {
+		/* --recrawl alone takes the previous crawl's seeds */
 		usage_die("no seed URLs: give URLs or --urls FILE");
 	} else {
 		char path[4096];

@@ -34,6 +34,18 @@ void pages_line(struct buf *b, const char *url, uint32_t depth,
 		buf_puts(b, ",\"truncated\":true");
 	if (r->links_dropped)
 		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
+	if (r->etag && *r->etag) {
+		buf_puts(b, ",\"etag\":");
+		json_cstr(b, r->etag);
+	}
+	if (r->last_modified && *r->last_modified) {
+		buf_puts(b, ",\"last_modified\":");
+		json_cstr(b, r->last_modified);
+	}
+	if (w && w->revisit)
+		buf_printf(b, ",\"revisit\":\"%s\"", w->revisit);
+	if (w && w->recrawl)
+		buf_printf(b, ",\"recrawl\":\"%s\"", w->recrawl);
 	if (w && w->warc_file) {
 		buf_puts(b, ",\"warc_file\":");
 		json_cstr(b, w->warc_file);

@@ -6,8 +6,13 @@
  *   url, status, error (only on failure), content_type, bytes, digest,
  *   depth, referrer, fetch_ms, attempts, location (redirects only),
  *   truncated (only when true), links_dropped (only when non-zero),
+ *   etag, last_modified (only when the response had them),
+ *   revisit ("identical" or "not-modified": only when the record is a
+ *   revisit, crawler/revisit.h), recrawl (only with --recrawl: "new",
+ *   "changed", "unchanged" or "not-modified"),
  *   warc_file, warc_offset, warc_length (null when no record)
- * warc_offset and warc_length locate the response record's gzip member.
+ * warc_offset and warc_length locate the response (or revisit) record's
+ * gzip member.
  *
  * The readers understand exactly what the writer writes (they are not a
  * general JSON parser): a "key": string or number, found by its key.
@@ -24,6 +29,8 @@
 struct pages_where {
 	const char *warc_file;  /* NULL: no record */
 	uint64_t offset, length;
+	const char *revisit;    /* NULL, or what crawler/revisit.h wrote */
+	const char *recrawl;    /* NULL without --recrawl */
 };
 
 /* Build the line for url (with its newline) into b, reset first. */

@@ -91,9 +91,27 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 	r->links_len = w->links.urls.len;
 }
 
+/* A header's value as a C string into out (n bytes), "" when absent or
+ * longer than the protocol carries. */
+static const char *header_str(const struct page_in *in, const char *name,
+			      char *out, size_t n)
+{
+	const char *v;
+	size_t vlen;
+
+	out[0] = '\0';
+	if (http_header(in->hdr, in->hdr_len, name, &v, &vlen) && vlen < n &&
+	    !memchr(v, '\0', vlen)) {
+		memcpy(out, v, vlen);
+		out[vlen] = '\0';
+	}
+	return out;
+}
+
 void page_process(struct page_worker *w, const struct page_in *in,
 		  struct frame_writer *out)
 {
+	char etag[MSG_VALIDATOR_MAX + 1], lastmod[MSG_VALIDATOR_MAX + 1];
 	struct msg_result r;
 	struct warc_fetch f;
 	char digest[WARC_DIGEST_LEN];
@@ -115,6 +133,9 @@ void page_process(struct page_worker *w, const struct page_in *in,
 	r.bytes = in->body_len;
 	if (in->truncated)
 		r.flags |= MSG_RES_TRUNCATED;
+	/* the validators a later --recrawl sends back (crawler/recrawl.h) */
+	r.etag = header_str(in, "ETag", etag, sizeof(etag));
+	r.last_modified = header_str(in, "Last-Modified", lastmod, sizeof(lastmod));
 	buf_reset(&w->blob);
 	if (http_header(in->hdr, in->hdr_len, "Transfer-Encoding", &te, &te_len) &&
 	    http_has_token(te, te_len, "chunked")) {
@@ -141,6 +162,14 @@ void page_process(struct page_worker *w, const struct page_in *in,
 		r.warc_req_len = (uint32_t)req_len;
 		r.warc_resp_len = (uint32_t)resp_len;
 		r.digest = digest;
+		if (in->flags & MSG_URL_REVISIT) {
+			/* what the coordinator needs to write a revisit record
+			 * in place of the response one (crawler/revisit.h) */
+			r.date = w->warc.last_date;
+			r.record_id = w->warc.last_id;
+			r.hdr = in->hdr;
+			r.hdr_len = in->hdr_len;
+		}
 	} else {
 		r.error = "internal: warc record too large";
 	}

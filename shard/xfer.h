@@ -43,6 +43,8 @@ struct xfer {
 	struct timespec start;  /* CLOCK_REALTIME: the WARC-Date */
 	int truncated;          /* body reached its cap */
 	int hdr_overflow;       /* headers reached SC_HEADERS_MAX */
+	struct curl_slist *cond; /* --header plus If-None-Match / If-Modified-Since
+				 * of this transfer (a --recrawl), or NULL */
 	uint64_t *evictions;    /* the pool's counter */
 	char errbuf[CURL_ERROR_SIZE];
 };
