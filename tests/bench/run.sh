@@ -302,14 +302,16 @@ seeds() { printf '%s\n' "${SEEDS[@]}" | sed "s/:PORT\//:$PORT\//"; }
 DOMAINS=$(seq -f '127.0.0.%g' 1 $HOSTS | paste -sd,)
 
 GZ_WARC=""
-# t1_sc SHARDS RUN: one shardcrawl crawl of the nginx site
+# t1_sc SHARDS RUN [LABEL OPTION...]: one shardcrawl crawl of the nginx site
+# (LABEL defaults to "shardcrawl -j SHARDS"; the options are added to it)
 t1_sc() {
-	local j=$1 r=$2 out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
+	local j=$1 r=$2 label=${3:-"shardcrawl -j $1"} out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
+	local extra=("${@:4}")
 	rm -rf "$out"
 	settle
 	off=$(stat -c %s "$NG/access.log")
 	# shellcheck disable=SC2046
-	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots -q -o "$out" $(seeds)
+	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots -q "${extra[@]}" -o "$out" $(seeds)
 	rc=$?
 	sleep 0.2
 	lc=$(logcheck "$off")
@@ -320,11 +322,11 @@ t1_sc() {
 	else note="$note (NOT every page exactly once)"; fi
 	[ $rc = 0 ] && [ ! -f "$out/stats.json" ] && rc=99
 	cpu=$(awk -v a="$(jnum "$out/stats.json" coord_cpu_s)" -v b="$(jnum "$out/stats.json" shards_cpu_s)" 'BEGIN { print a + b }')
-	row T1 "shardcrawl -j $j" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
+	row T1 "$label" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
 		"$(jnum "$out/stats.json" coord_max_rss_kb)" "$(jnum "$out/stats.json" shard_max_rss_kb)" \
 		"$(jnum "$out/stats.json" coord_cpu_s)" "$(jerrors "$out/stats.json")" \
 		"$note; stats pages=$(jnum "$out/stats.json" pages) wall_s=$(jnum "$out/stats.json" wall_s); time(1) cpu=$(awk -v a="$tu" -v b="$ts" 'BEGIN { print a + b }')"
-	say "T1 run $r shardcrawl -j $j: rc $rc, $wall s, cpu $cpu s; $note"
+	say "T1 run $r $label: rc $rc, $wall s, cpu $cpu s; $note"
 	if [ -z "$GZ_WARC" ] && [ $rc = 0 ] && [ -f "$out/crawl-00000.warc.gz" ]; then
 		GZ_WARC=$WORK/t1.warc.gz
 		mv "$out/crawl-00000.warc.gz" "$GZ_WARC"
@@ -410,6 +412,8 @@ if start_nginx; then
 		t1_wget2 "$r" wget2 "$WORK"
 		[ -n "$SHM" ] && t1_wget2 "$r" "wget2 tmpfs" "$SHM"
 		t1_sc 1 "$r"
+		# the same crawl without index.cdxj at its end (crawler/cdxj.h)
+		t1_sc 2 "$r" "shardcrawl -j 2 --no-cdxj" --no-cdxj
 	done
 
 	say "T3: generating the URL lists"
@@ -531,6 +535,7 @@ tline() { # shown-target target tool label ratio-text
 
 sc2=$(agg T1 "shardcrawl -j 2" "$PPS" med)
 sc1=$(agg T1 "shardcrawl -j 1" "$PPS" med)
+scnx=$(agg T1 "shardcrawl -j 2 --no-cdxj" "$PPS" med)
 wg=$(agg T1 wget2 "$PPS" med)
 wgs=$(agg T1 "wget2 tmpfs" "$PPS" med)
 wgscpu=$(agg T1 "wget2 tmpfs" '$8' med)
@@ -561,6 +566,8 @@ TABLE=$(
 	[ "$(okruns T1 "wget2 tmpfs")" != 0/0 ] &&
 		tline T1 T1 "wget2 tmpfs" "wget2, its files on tmpfs" \
 			"shardcrawl -j 2 = $(ratio "$sc2" "$wgs" '%.2fx') this pages/s, $(ratio "$sc2cpu" "$wgscpu" '%.2fx') its CPU; all pages exactly once in $oncews/$RUNS runs"
+	tline T1 T1 "shardcrawl -j 2 --no-cdxj" "shardcrawl -j 2, no index.cdxj" \
+		"with the index = $(ratio "$sc2" "$scnx" '%.3fx') these pages/s"
 	tline T4 T1 "shardcrawl -j 1" "shardcrawl -j 1 (same crawl)" \
 		"-j2/-j1 = $(ratio "$sc2" "$sc1" '%.2fx'); coordinator CPU share $(fmt "$share1" '%.3f') (-j1), $(fmt "$share2" '%.3f') (-j2)"
 	tline T2 T2 "shardcrawl -c 256" "shardcrawl -c 256 --per-host 32, 100 ms" \
