@@ -49,7 +49,8 @@ static int run_write(struct cdxj_run *r, FILE *fp)
 	size_t i;
 
 	run_text = r->text.data;
-	qsort(r->at, r->nlines, sizeof(*r->at), line_cmp);
+	if (r->nlines)  /* r->at is NULL until the first line */
+		qsort(r->at, r->nlines, sizeof(*r->at), line_cmp);
 	for (i = 0; i < r->nlines; i++)
 		if (fputs(r->text.data + r->at[i], fp) < 0 || fputc('\n', fp) < 0)
 			return -1;
