@@ -104,7 +104,8 @@ int msg_urls_add(struct buf *b, const struct msg_url *u)
 
 	if (buf_put_u64(b, u->id) || buf_put_u32(b, u->depth) ||
 	    buf_put_u32(b, u->flags) || put_cstr(b, u->url) ||
-	    put_cstr(b, u->referrer)) {
+	    put_cstr(b, u->referrer) || put_cstr(b, u->etag) ||
+	    put_cstr(b, u->last_modified)) {
 		b->len = start;
 		b->data[start] = '\0';
 		return SC_ETOOBIG;
@@ -120,8 +121,8 @@ int msg_urls_open(struct msg_urls_iter *it, const void *p, size_t n)
 {
 	cursor_init(&it->c, p, n);
 	it->left = cursor_u32(&it->c);
-	/* each entry takes at least 26 bytes: a count larger than that is a lie */
-	if (it->c.err || it->left > it->c.left / 26 + 1)
+	/* each entry takes at least 34 bytes: a count larger than that is a lie */
+	if (it->c.err || it->left > it->c.left / 34 + 1)
 		return SC_EPROTO;
 	return (int)it->left;
 }
@@ -136,6 +137,8 @@ int msg_urls_get(struct msg_urls_iter *it, struct msg_url *u)
 	u->flags = cursor_u32(&it->c);
 	u->url = get_cstr(&it->c, MSG_STR_MAX);
 	u->referrer = get_cstr(&it->c, MSG_STR_MAX);
+	u->etag = get_cstr(&it->c, MSG_VALIDATOR_MAX);
+	u->last_modified = get_cstr(&it->c, MSG_VALIDATOR_MAX);
 	if (it->c.err || (it->left == 0 && it->c.left))
 		return SC_EPROTO;
 	return 0;
@@ -154,7 +157,10 @@ static int result_put(struct buf *b, const struct msg_result *r)
 	    buf_put_u32(b, r->links_dropped) || buf_put_u32(b, r->nlinks) ||
 	    buf_put_str(b, r->links ? r->links : "", r->links_len) ||
 	    buf_put_u32(b, r->nreqs) ||
-	    buf_put_str(b, r->reqs ? r->reqs : "", r->reqs_len))
+	    buf_put_str(b, r->reqs ? r->reqs : "", r->reqs_len) ||
+	    put_cstr(b, r->etag) || put_cstr(b, r->last_modified) ||
+	    put_cstr(b, r->date) || put_cstr(b, r->record_id) ||
+	    buf_put_str(b, r->hdr ? r->hdr : "", r->hdr_len))
 		return SC_ETOOBIG;
 	if ((r->flags & MSG_RES_EXTRACT) &&
 	    (buf_put_u32(b, r->items_dropped) || buf_put_u32(b, r->items_cut) ||
@@ -215,6 +221,11 @@ static int result_get(struct cursor *cp, struct msg_result *r)
 	r->links = cursor_str(&c, &r->links_len, SC_FRAME_BODY_MAX);
 	r->nreqs = cursor_u32(&c);
 	r->reqs = cursor_str(&c, &r->reqs_len, SC_REQUISITE_BYTES);
+	r->etag = get_cstr(&c, MSG_VALIDATOR_MAX);
+	r->last_modified = get_cstr(&c, MSG_VALIDATOR_MAX);
+	r->date = get_cstr(&c, 64);
+	r->record_id = get_cstr(&c, 64);
+	r->hdr = cursor_str(&c, &r->hdr_len, SC_HEADERS_MAX);
 	if (r->flags & MSG_RES_EXTRACT) {
 		r->items_dropped = cursor_u32(&c);
 		r->items_cut = cursor_u32(&c);

@@ -54,6 +54,13 @@ enum msg_type {
 #define MSG_URL_SITEMAP  0x02   /* a sitemap: its entries are the links */
 #define MSG_URL_REQS     0x04   /* give the page requisites of an HTML page,
 				 * or the url() and @import of a stylesheet */
+#define MSG_URL_REVISIT  0x08   /* the coordinator may store the response as a
+				 * revisit record (crawler/revisit.h): send
+				 * its header block, record id and date back */
+
+/* The longest validator (ETag, Last-Modified) carried either way; a longer
+ * one is not sent, nor stored. */
+#define MSG_VALIDATOR_MAX 1024
 
 struct msg_url {
 	uint64_t id;            /* the coordinator's handle; returned in the result */
@@ -63,6 +70,8 @@ struct msg_url {
 	const char *referrer;   /* the page it was found on or the URL that
 				 * redirected to it, for Referer; "" when none
 				 * (a seed, or --no-referer); NULL encodes as "" */
+	const char *etag;       /* If-None-Match to send, "" (or NULL): none */
+	const char *last_modified; /* If-Modified-Since to send, "" or NULL: none */
 };
 
 /* msg_result.flags */
@@ -108,6 +117,13 @@ struct msg_result {
 	uint32_t items_cut;     /* past the per-page caps */
 	uint32_t jsonld_invalid; /* JSON-LD blocks that were not JSON */
 	const char *not_extracted; /* why the page was not, "" when it was */
+	const char *etag;       /* the response's ETag, "" when none */
+	const char *last_modified; /* its Last-Modified, "" when none */
+	/* only for a URL sent with MSG_URL_REVISIT ("" / 0 otherwise): */
+	const char *date;       /* WARC-Date of its records */
+	const char *record_id;  /* WARC-Record-ID of the response record */
+	const char *hdr;        /* the response header block as received */
+	size_t hdr_len;
 };
 
 /* HELLO */

@@ -199,6 +199,8 @@ int warc_fetch_records(struct warc_writer *w, const struct warc_fetch *f,
 	warc_uuid(w, req_id);
 	warc_uuid(w, resp_id);
 	warc_date(&f->start, date);
+	memcpy(w->last_id, resp_id, sizeof(resp_id));
+	memcpy(w->last_date, date, sizeof(date));
 
 	/* request */
 	digest3(w, f->req, f->req_len, NULL, 0, NULL, 0, block_digest);
@@ -246,6 +248,45 @@ int warc_fetch_records(struct warc_writer *w, const struct warc_fetch *f,
 		       block_digest, digest, f->resp_hdr_len + f->body_len) ||
 	    gz_member(w, out, f->resp_hdr, f->resp_hdr_len, f->body, f->body_len,
 		      NULL, 0, resp_len)) {
+		out->len = start;
+		out->data[start] = '\0';
+		return SC_ETOOBIG;
+	}
+	return 0;
+}
+
+int warc_revisit_record(struct warc_writer *w, const struct warc_revisit *v,
+			struct buf *out, size_t *len)
+{
+	char block_digest[WARC_DIGEST_LEN];
+	size_t start = out->len;
+
+	digest3(w, v->hdr, v->hdr_len, NULL, 0, NULL, 0, block_digest);
+	buf_reset(&w->head);
+	buf_printf(&w->head,
+		   "WARC/1.1\r\n"
+		   "WARC-Type: revisit\r\n"
+		   "WARC-Record-ID: %s\r\n"
+		   "WARC-Date: %s\r\n"
+		   "WARC-Target-URI: %s\r\n",
+		   v->id, v->date, v->uri);
+	if (v->ip && *v->ip)
+		buf_printf(&w->head, "WARC-IP-Address: %s\r\n", v->ip);
+	buf_printf(&w->head,
+		   "WARC-Profile: %s\r\n"
+		   "WARC-Refers-To-Target-URI: %s\r\n"
+		   "WARC-Refers-To-Date: %s\r\n",
+		   v->profile, v->refers_uri, v->refers_date);
+	if (v->refers_id && *v->refers_id)
+		buf_printf(&w->head, "WARC-Refers-To: %s\r\n", v->refers_id);
+	if (v->digest && *v->digest)
+		buf_printf(&w->head, "WARC-Payload-Digest: %s\r\n", v->digest);
+	if (buf_printf(&w->head,
+		       "Content-Type: application/http;msgtype=response\r\n"
+		       "WARC-Block-Digest: %s\r\n"
+		       "Content-Length: %zu\r\n\r\n",
+		       block_digest, v->hdr_len) ||
+	    gz_member(w, out, v->hdr, v->hdr_len, NULL, 0, NULL, 0, len)) {
 		out->len = start;
 		out->data[start] = '\0';
 		return SC_ETOOBIG;

@@ -41,6 +41,8 @@ struct warc_writer {
 	uint64_t rng[2];
 	struct buf head;        /* WARC header block being built */
 	struct buf rec;         /* whole record, for the compressor */
+	char last_id[WARC_ID_LEN];     /* of the last response warc_fetch_records() built */
+	char last_date[WARC_DATE_LEN]; /* ... and its WARC-Date */
 };
 
 /* level: the compression level, 1..12: 1 (the default) is ISA-L's igzip,
@@ -72,6 +74,31 @@ struct warc_fetch {
 int warc_fetch_records(struct warc_writer *w, const struct warc_fetch *f,
 		       struct buf *out, size_t *req_len, size_t *resp_len,
 		       char digest[WARC_DIGEST_LEN]);
+
+/*
+ * A revisit record (WARC 1.1 section 6.7): the HTTP response header block
+ * as received and no body, in place of a response whose payload is stored
+ * already (profile WARC_PROFILE_IDENTICAL) or that the server said had not
+ * changed (a 304 to a conditional request: WARC_PROFILE_NOT_MODIFIED).
+ * id and date are the record's own (those its request record's
+ * WARC-Concurrent-To names); refers_* name the record with the payload
+ * (refers_id may be NULL or ""); digest is that payload's digest ("" for
+ * none).  Appends one gzip member to out; *len gets its size.  0 or
+ * SC_ETOOBIG (out unchanged).
+ */
+#define WARC_PROFILE_IDENTICAL \
+	"http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+#define WARC_PROFILE_NOT_MODIFIED \
+	"http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+struct warc_revisit {
+	const char *uri, *ip, *id, *date, *profile;
+	const char *refers_uri, *refers_date, *refers_id, *digest;
+	const char *hdr;        /* status line + headers + blank line */
+	size_t hdr_len;
+};
+int warc_revisit_record(struct warc_writer *w, const struct warc_revisit *v,
+			struct buf *out, size_t *len);
 
 /*
  * Append a warcinfo record (one gzip member) for a file named filename,

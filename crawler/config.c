@@ -48,6 +48,7 @@ void config_defaults(struct crawl_config *c)
 	c->max_repeats = SC_DEFAULT_MAX_REPEATS;
 	c->frontier_memory = SC_DEFAULT_FRONTIER_MEMORY;
 	c->lease_s = SC_DEFAULT_LEASE;
+	c->dedup = xstrdup("url");
 }
 
 /* Compile the --allow / --deny sources of cfg (after parsing or loading). */
@@ -122,6 +123,9 @@ void config_release(struct crawl_config *cfg)
 	free(cfg->proxy);
 	free(cfg->no_proxy);
 	free(cfg->cookie_jar);
+	free(cfg->cdxj_dir);
+	free(cfg->dedup);
+	free(cfg->recrawl);
 	free(cfg->seeds);
 	free(cfg->headers);
 	free(cfg->resolve);

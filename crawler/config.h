@@ -92,6 +92,11 @@ struct crawl_config {
 				 * crawl's copy DIR/extract.yaml); NULL: none */
 	int extract_only;       /* --extract-only: no WARC records */
 	char *extract_from;     /* --extract-from DIR: no crawl */
+	/* archive (crawler/cdxj.h, crawler/revisit.h, crawler/recrawl.h) */
+	int no_cdxj;            /* --no-cdxj: no index.cdxj at the end (not stored) */
+	char *cdxj_dir;         /* --cdxj DIR: index DIR and exit */
+	char *dedup;            /* "url" (default), "any" or "off" */
+	char *recrawl;          /* --recrawl PREV_DIR (absolute), NULL: none */
 };
 
 /*

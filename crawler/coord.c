@@ -23,6 +23,7 @@
 #include "common/robots.h"
 #include "common/url.h"
 #include "common/rules.h"
+#include "crawler/archive.h"
 #include "crawler/frontier.h"
 #include "crawler/items.h"
 #include "crawler/journal.h"
@@ -74,6 +75,7 @@ struct coord {
 	int fatal;              /* stopped by an error */
 	int stopped;            /* stopped by a signal before the end */
 	int lock_fd;            /* holds the directory's lock */
+	struct archive ar;      /* revisits, --recrawl, the index */
 };
 
 static volatile sig_atomic_t got_signal;
@@ -288,6 +290,7 @@ static void dispatch(struct coord *c, struct shard_proc *sp)
 			u.flags |= MSG_URL_REQS;
 		u.url = e->url;
 		u.referrer = cfg->referer && e->referrer ? e->referrer->s : "";
+		archive_url(&c->ar, &u);
 		SC_ASSERT(msg_urls_add(&c->batch, &u) == 0);
 		if (msg_urls_count(&c->batch) == SC_URL_BATCH_MAX) {
 			SC_ASSERT(frame_queue(&sp->w, MSG_URLS, c->batch.data,
@@ -381,23 +384,31 @@ static void take_items(struct coord *c, const char *url, const struct msg_result
 static int on_result(struct coord *c, struct shard_proc *sp, const struct frame *f)
 {
 	struct msg_result r;
-	struct pages_where w = { NULL, 0, 0, NULL, 0 };
+	struct pages_where w;
 	struct fentry *e;
 	uint64_t off = 0;
 
+	memset(&w, 0, sizeof(w));
 	if (msg_result_decode(f->body, f->body_len, &r))
 		return SC_EPROTO;
-	if ((uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len || (c->cfg->extract_only && f->blob_len) ||
-	    (f->blob_len && !r.warc_resp_len))
+	if ((uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
+	    (c->cfg->extract_only && f->blob_len) || (f->blob_len && !r.warc_resp_len))
 		return SC_EPROTO;
 	e = procs_slot_take(sp, r.id);
 	if (!e)
 		return SC_EPROTO;
 	if (f->blob_len) {
-		if (output_records(&c->out, f->blob, f->blob_len, &w.warc_file, &off))
+		const void *rec;
+		size_t rec_len;
+		uint32_t resp_len;
+
+		archive_result(&c->ar, e->url, &r, f->blob, f->blob_len, &rec, &rec_len,
+			       &resp_len, &w);
+		if (output_records(&c->out, rec, rec_len, &w.warc_file, &off))
 			c->fatal = 1;
 		w.offset = off + r.warc_req_len;
-		w.length = r.warc_resp_len;
+		w.length = resp_len;
+		archive_stored(&c->ar, e->url, &r, &w);
 	}
 	if (FENTRY_KIND(e->redirects) == FENTRY_SITEMAP)
 		w.kind = "sitemap";
@@ -439,10 +450,11 @@ static int on_found(struct coord *c, const struct frame *f)
 static int on_robots(struct coord *c, const struct frame *f)
 {
 	struct msg_result r;
-	struct pages_where w = { NULL, 0, 0, NULL, 0 };
+	struct pages_where w;
 	const char *url;
 	uint64_t off = 0;
 
+	memset(&w, 0, sizeof(w));
 	if (msg_robots_decode(f->body, f->body_len, &url, &r) ||
 	    (uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
 	    !r.warc_resp_len)
@@ -699,6 +711,21 @@ static struct frontier *frontier_open(const struct crawl_config *cfg)
 	return f;
 }
 
+/* --recrawl: every URL of the previous crawl is queued again (its seeds
+ * as seeds), so a page that answers 304, and so is not parsed, still has
+ * the URLs it linked to checked. */
+static void requeue_prev(void *arg, const char *url, uint32_t depth,
+			 const char *referrer)
+{
+	struct coord *c = arg;
+	struct rstr *ref = referrer ? rstr_new(referrer) : NULL;
+
+	if (depth == 0 && !referrer)
+		scope_add(&c->scope, url);
+	admit(c, url, depth, 0, ref, depth == 0 && !referrer);
+	rstr_put(ref);
+}
+
 static void seed_all(struct coord *c)
 {
 	int i;
@@ -794,7 +821,7 @@ static int crawl(struct coord *c)
 		}
 	}
 	c->fr = frontier_open(cfg);
-	if (!c->fr)
+	if (!c->fr || archive_open(&c->ar, cfg, cfg->resume))
 		return COORD_EXIT_STOPPED;
 	/* until the first share: an equal part of this process's --rate */
 	shard_config_fill(&c->scfg, cfg, c->fr->ops->rate(c->fr, cfg->rate),
@@ -815,12 +842,17 @@ static int crawl(struct coord *c)
 				fprintf(stderr, "shardcrawl: the crawl in '%s' is complete "
 					"(%llu pages); nothing to resume\n", cfg->outdir,
 					(unsigned long long)c->st.all.pages);
+			/* its index too, in case a kill came before it was written */
+			if (archive_index(c->cfg))
+				return COORD_EXIT_STOPPED;
 			return exit_status(c);
 		}
 		if (open_output(c, &rs.out))
 			return COORD_EXIT_STOPPED;
 	} else {
 		seed_all(c);
+		if (c->ar.rc.dir && recrawl_each(&c->ar.rc, requeue_prev, c))
+			return COORD_EXIT_STOPPED;
 		if (source_open(&c->src, cfg->urls_file, 0))
 			return COORD_EXIT_STOPPED;
 	}
@@ -837,6 +869,8 @@ static int crawl(struct coord *c)
 		c->fatal = 1;
 	if (c->out.err_path[0])
 		log_error("cannot write '%s': %s", c->out.err_path, strerror(c->out.err_errno));
+	else if (!c->fatal && archive_index(c->cfg))
+		c->fatal = 1;
 	view(c, &v);
 	if (stats_write(&c->st, &v, cfg->outdir, wall))
 		c->fatal = 1;
@@ -867,6 +901,7 @@ int coord_run(const struct crawl_config *cfg)
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
 	c.lock_fd = -1;
+	c.ar.rc.fd = -1;
 	c.out.warc_fd = c.out.pages_fd = c.out.journal_fd = c.out.items_fd = -1;
 	c.tty = isatty(STDERR_FILENO);
 	stats_init(&c.st);
@@ -887,6 +922,7 @@ int coord_run(const struct crawl_config *cfg)
 
 	procs_release(&c.pr);
 	output_close(&c.out);
+	archive_release(&c.ar);
 	source_release(&c.src);
 	if (c.fr)
 		c.fr->ops->release(c.fr);

@@ -10,11 +10,13 @@
 #include "common/log.h"
 #include "common/url.h"
 #include "crawler/cluster.h"
+#include "crawler/cdxj.h"
 #include "crawler/config.h"
 #include "common/rules.h"
 #include "crawler/coord.h"
 #include "crawler/extract_from.h"
 #include "crawler/options.h"
+#include "crawler/output.h"
 #include "crawler/settings.h"
 #include "crawler/source.h"
 
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *join_argv(int argc, char **argv)
@@ -67,6 +70,36 @@ static void raise_nofile(int concurrency, int shards)
 	}
 }
 
+/* --cdxj DIR: index an existing output directory; the exit status. */
+static int index_dir(const struct crawl_config *cfg)
+{
+	struct cdxj_counts n;
+	struct stat st;
+	int fd = -1, rc;
+
+	if (stat(cfg->cdxj_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		usage_die("--cdxj: '%s' is not a directory", cfg->cdxj_dir);
+	log_init("shardcrawl", cfg->verbose ? LOG_DEBUG : LOG_WARN);
+	/* a crawl still writing there would be indexed half-way */
+	rc = output_lock(cfg->cdxj_dir, &fd);
+	if (rc == SC_EAGAIN)
+		fprintf(stderr, "shardcrawl: '%s' is in use by another shardcrawl process\n",
+			cfg->cdxj_dir);
+	if (rc) {
+		if (fd >= 0)
+			close(fd);
+		return rc == SC_EAGAIN ? 2 : 1;
+	}
+	rc = cdxj_build(cfg->cdxj_dir, &n);
+	close(fd);
+	if (!cfg->quiet)
+		fprintf(stderr, "shardcrawl: %llu index lines for %llu records in %llu WARC "
+			"files -> %s/index.cdxj\n", (unsigned long long)n.lines,
+			(unsigned long long)n.records, (unsigned long long)n.files,
+			cfg->cdxj_dir);
+	return rc ? 1 : 0;
+}
+
 #define SWAP_STR(a, b) do { char *t_ = (a); (a) = (b); (b) = t_; } while (0)
 
 /* --resume DIR: the crawl's own settings, with this run's options on top. */
@@ -87,6 +120,7 @@ static void load_resume(struct crawl_config *cli, struct crawl_config *res)
 	res->verbose = cli->verbose;
 	res->drain_timeout = cli->drain_timeout;
 	res->frontier_memory = cli->frontier_memory;
+	res->no_cdxj = cli->no_cdxj;
 	/* the way out, not the crawl: this run's, not stored */
 	SWAP_STR(res->proxy, cli->proxy);
 	SWAP_STR(res->no_proxy, cli->no_proxy);
@@ -123,6 +157,12 @@ int main(int argc, char **argv)
 	case OPTIONS_RESUME:
 		resume = 1;
 		break;
+	case OPTIONS_CDXJ:
+		if (optind < argc)
+			usage_die("--cdxj takes no URLs");
+		rc = index_dir(&cfg);
+		config_release(&cfg);
+		return rc;
 	case OPTIONS_CRAWL:
 		break;
 	}
@@ -180,7 +220,8 @@ int main(int argc, char **argv)
 	if (resume) {
 		load_resume(&cfg, &res);
 		run = &res;
-	} else if (!cfg.nseeds && !cfg.urls_file && !cfg.redis_url) {
+	} else if (!cfg.nseeds && !cfg.urls_file && !cfg.redis_url && !cfg.recrawl) {
+		/* --recrawl alone takes the previous crawl's seeds */
 		usage_die("no seed URLs: give URLs or --urls FILE");
 	} else {
 		char path[4096];

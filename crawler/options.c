@@ -30,6 +30,7 @@ enum {
 	OPT_COOKIE_JAR, OPT_ACCEPT_TYPE, OPT_REJECT_TYPE, OPT_SITEMAPS, OPT_REDIS,
 	OPT_CRAWL, OPT_LEASE, OPT_STATUS,
 	OPT_EXTRACT, OPT_EXTRACT_ONLY, OPT_EXTRACT_FROM,
+	OPT_CDXJ, OPT_NO_CDXJ, OPT_DEDUP, OPT_RECRAWL,
 };
 
 static const struct option long_opts[] = {
@@ -94,6 +95,10 @@ static const struct option long_opts[] = {
 	{ "extract",         required_argument, NULL, OPT_EXTRACT },
 	{ "extract-only",    no_argument,       NULL, OPT_EXTRACT_ONLY },
 	{ "extract-from",    required_argument, NULL, OPT_EXTRACT_FROM },
+	{ "cdxj",            required_argument, NULL, OPT_CDXJ },
+	{ "no-cdxj",         no_argument,       NULL, OPT_NO_CDXJ },
+	{ "dedup",           required_argument, NULL, OPT_DEDUP },
+	{ "recrawl",         required_argument, NULL, OPT_RECRAWL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -381,6 +386,32 @@ enum options_action options_parse(int argc, char **argv, struct crawl_config *cf
 				usage_die("--extract-from: empty directory name");
 			opt_set_str(&cfg->extract_from, optarg);
 			break;
+		case OPT_CDXJ:
+			if (!*optarg)
+				usage_die("--cdxj: empty directory name");
+			opt_set_str(&cfg->cdxj_dir, optarg);
+			action = OPTIONS_CDXJ;
+			break;
+		case OPT_NO_CDXJ:
+			cfg->no_cdxj = 1;
+			break;
+		case OPT_DEDUP:
+			if (strcmp(optarg, "url") && strcmp(optarg, "any") && strcmp(optarg, "off"))
+				usage_die("--dedup: expected url, any or off, not '%s'", optarg);
+			mark("dedup");
+			opt_set_str(&cfg->dedup, optarg);
+			break;
+		case OPT_RECRAWL: {
+			char pj[4096];
+			mark("recrawl");
+			free(cfg->recrawl);
+			snprintf(pj, sizeof(pj), "%s/pages.jsonl", optarg);
+			/* absolute: a --resume may run from elsewhere */
+			if (!(cfg->recrawl = realpath(optarg, NULL)) || access(pj, R_OK))
+				usage_die("--recrawl: '%s' is not a crawl directory (no readable "
+					  "pages.jsonl)", optarg);
+			break;
+		}
 		case 'q':
 			cfg->quiet = 1;
 			break;

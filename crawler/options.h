@@ -18,12 +18,12 @@
 extern const char options_usage[];
 
 /* What options_parse() found besides the settings. */
-enum options_action { OPTIONS_CRAWL, OPTIONS_RESUME, OPTIONS_EXIT };
+enum options_action { OPTIONS_CRAWL, OPTIONS_RESUME, OPTIONS_EXIT, OPTIONS_CDXJ };
 
 /*
  * Parse argv into cfg (which config_defaults() has filled).  OPTIONS_EXIT:
  * --help or --version printed their text, exit 0.  OPTIONS_RESUME: --resume
- * DIR set cfg->outdir.  optind is left at the first seed URL.
+ * DIR set cfg->outdir.  OPTIONS_CDXJ: --cdxj DIR set cfg->cdxj_dir.  optind is left at the first seed URL.
  */
 enum options_action options_parse(int argc, char **argv, struct crawl_config *cfg);
 

@@ -46,14 +46,6 @@ void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
 		buf_puts(b, ",\"truncated\":true");
 	if (r->links_dropped)
 		buf_printf(b, ",\"links_dropped\":%u", r->links_dropped);
-	if (kind == PAGES_REQUISITE)
-		buf_puts(b, ",\"requisite\":true");
-	else if (kind == PAGES_ROBOTS)
-		buf_puts(b, ",\"kind\":\"robots\"");
-	else if (w && w->kind) {
-		buf_puts(b, ",\"kind\":");
-		json_cstr(b, w->kind);
-	}
 	if (r->flags & MSG_RES_EXTRACT) {
 		buf_printf(b, ",\"items\":%u,\"items_end\":%llu", r->nitems,
 			   (unsigned long long)(w ? w->items_end : 0));
@@ -68,6 +60,26 @@ void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
 			json_cstr(b, r->not_extracted);
 		}
 	}
+	if (kind == PAGES_REQUISITE)
+		buf_puts(b, ",\"requisite\":true");
+	else if (kind == PAGES_ROBOTS)
+		buf_puts(b, ",\"kind\":\"robots\"");
+	else if (w && w->kind) {
+		buf_puts(b, ",\"kind\":");
+		json_cstr(b, w->kind);
+	}
+	if (r->etag && *r->etag) {
+		buf_puts(b, ",\"etag\":");
+		json_cstr(b, r->etag);
+	}
+	if (r->last_modified && *r->last_modified) {
+		buf_puts(b, ",\"last_modified\":");
+		json_cstr(b, r->last_modified);
+	}
+	if (w && w->revisit)
+		buf_printf(b, ",\"revisit\":\"%s\"", w->revisit);
+	if (w && w->recrawl)
+		buf_printf(b, ",\"recrawl\":\"%s\"", w->recrawl);
 	if (w && w->warc_file) {
 		buf_puts(b, ",\"warc_file\":");
 		json_cstr(b, w->warc_file);

@@ -12,10 +12,14 @@
  *   requisite (true, only for a page requisite), kind ("robots", only for
  *   a robots.txt response: not a page of the crawl; "sitemap" for a
  *   sitemap fetched with --sitemaps, which is one),
+ *   etag, last_modified (only when the response had them),
+ *   revisit ("identical" or "not-modified": only when the record is a
+ *   revisit, crawler/revisit.h), recrawl (only with --recrawl: "new",
+ *   "changed", "unchanged" or "not-modified"),
  *   warc_file, warc_offset, warc_length (null when no record)
- * warc_offset and warc_length locate the response record's gzip member;
- * items_end is the length of items.jsonl once the page's items are in it
- * (crawler/items.h).
+ * warc_offset and warc_length locate the response (or revisit) record's
+ * gzip member; items_end is the length of items.jsonl once the page's
+ * items are in it (crawler/items.h).
  *
  * The readers understand exactly what the writer writes (they are not a
  * general JSON parser): a "key": string or number, found by its key.
@@ -35,6 +39,8 @@ struct pages_where {
 	const char *kind;       /* what the URL was fetched as, when not a page
 				 * ("sitemap"); NULL for a page */
 	uint64_t items_end;     /* with MSG_RES_EXTRACT */
+	const char *revisit;    /* NULL, or what crawler/revisit.h wrote */
+	const char *recrawl;    /* NULL without --recrawl */
 };
 
 enum pages_kind {

@@ -64,6 +64,8 @@ static const struct st_field fields[] = {
 	B("cookies", cookies, "--cookies", 1),
 	B("sitemaps", sitemaps, "--sitemaps", 1),
 	S("cookie-jar", ST_STR, cookie_jar),
+	S("dedup", ST_STR, dedup),
+	S("recrawl", ST_STR, recrawl),
 	S("max-crawl-delay", ST_LONG, max_crawl_delay),
 	S("delay", ST_LONG, delay_ms),
 	N("rate", ST_DOUBLE, rate, "none", 0),

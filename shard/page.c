@@ -93,6 +93,23 @@ static int page_decode(struct page_worker *w, const struct page_in *in,
 	return 0;
 }
 
+/* A header's value as a C string into out (n bytes), "" when absent or
+ * longer than the protocol carries. */
+static const char *header_str(const struct page_in *in, const char *name,
+			      char *out, size_t n)
+{
+	const char *v;
+	size_t vlen;
+
+	out[0] = '\0';
+	if (http_header(in->hdr, in->hdr_len, name, &v, &vlen) && vlen < n &&
+	    !memchr(v, '\0', vlen)) {
+		memcpy(out, v, vlen);
+		out[vlen] = '\0';
+	}
+	return out;
+}
+
 /*
  * Extract the links and requisites of the decoded HTML page (or the
  * requisites of a stylesheet, css set) into w->links, and point r at them:
@@ -237,6 +254,9 @@ static void page_records(struct page_worker *w, const struct page_in *in,
 	r->bytes = in->body_len;
 	if (in->truncated)
 		r->flags |= MSG_RES_TRUNCATED;
+	/* the validators a later --recrawl sends back (crawler/recrawl.h) */
+	r->etag = header_str(in, "ETag", w->etag, sizeof(w->etag));
+	r->last_modified = header_str(in, "Last-Modified", w->lastmod, sizeof(w->lastmod));
 	buf_reset(&w->blob);
 	if (http_header(in->hdr, in->hdr_len, "Transfer-Encoding", &te, &te_len) &&
 	    http_has_token(te, te_len, "chunked")) {
@@ -267,6 +287,14 @@ static void page_records(struct page_worker *w, const struct page_in *in,
 		r->warc_req_len = (uint32_t)req_len;
 		r->warc_resp_len = (uint32_t)resp_len;
 		r->digest = digest;
+		if (in->flags & MSG_URL_REVISIT) {
+			/* what the coordinator needs to write a revisit record
+			 * in place of the response one (crawler/revisit.h) */
+			r->date = w->warc.last_date;
+			r->record_id = w->warc.last_id;
+			r->hdr = in->hdr;
+			r->hdr_len = in->hdr_len;
+		}
 	} else {
 		r->error = "internal: warc record too large";
 	}

@@ -38,6 +38,7 @@
 #include "common/buf.h"
 #include "common/extract.h"
 #include "common/links.h"
+#include "common/msg.h"
 #include "common/rules.h"
 #include "common/warc.h"
 
@@ -75,6 +76,8 @@ struct page_worker {
 	struct buf msg;         /* encoded result body */
 	struct buf payload;     /* de-chunked body */
 	struct buf parse;       /* content-decoded HTML for the link parser */
+	char etag[MSG_VALIDATOR_MAX + 1];    /* the result's validators */
+	char lastmod[MSG_VALIDATOR_MAX + 1];
 	struct links smap;      /* a sitemap's entries (SC_SITEMAP_URLS_MAX) */
 	struct buf smap_body;   /* its decoded body (SC_SITEMAP_BYTES_MAX) ... */
 	struct buf smap_gz;     /* ... and that body gunzipped, if it was gzip */

@@ -58,8 +58,17 @@ void sched_release(struct sched *s)
 struct job *job_new(uint64_t id, const char *url, const char *referrer,
 		    uint32_t depth, uint32_t flags)
 {
+	return job_new_cond(id, url, referrer, NULL, NULL, depth, flags);
+}
+
+struct job *job_new_cond(uint64_t id, const char *url, const char *referrer,
+			 const char *etag, const char *last_modified,
+			 uint32_t depth, uint32_t flags)
+{
 	size_t len = strlen(url), rlen = referrer ? strlen(referrer) : 0;
-	struct job *j = xmalloc(sizeof(*j) + len + 1 + rlen + 1);
+	size_t elen = etag ? strlen(etag) : 0;
+	size_t mlen = last_modified ? strlen(last_modified) : 0;
+	struct job *j = xmalloc(sizeof(*j) + len + 1 + rlen + 1 + elen + 1 + mlen + 1);
 
 	memset(j, 0, sizeof(*j));
 	j->id = id;
@@ -69,6 +78,11 @@ struct job *job_new(uint64_t id, const char *url, const char *referrer,
 	memcpy(j->url, url, len + 1);
 	memcpy(j->url + len + 1, referrer ? referrer : "", rlen + 1);
 	j->referrer = j->url + len + 1;
+	memcpy(j->url + len + 1 + rlen + 1, etag ? etag : "", elen + 1);
+	j->etag = j->referrer + rlen + 1;
+	memcpy(j->url + len + 1 + rlen + 1 + elen + 1, last_modified ? last_modified : "",
+	       mlen + 1);
+	j->last_modified = j->etag + elen + 1;
 	return j;
 }
 

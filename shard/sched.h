@@ -69,6 +69,8 @@ struct job {
 	uint32_t attempts;      /* fetches made so far */
 	uint32_t throttled;     /* 429/503 waits so far */
 	const char *referrer;   /* for Referer, "" when none: after url's NUL */
+	const char *etag;       /* If-None-Match, "" when none: after referrer */
+	const char *last_modified; /* If-Modified-Since, "" when none: after etag */
 	char url[];
 };
 
@@ -135,6 +137,10 @@ void sched_release(struct sched *s);
 
 struct job *job_new(uint64_t id, const char *url, const char *referrer,
 		    uint32_t depth, uint32_t flags);
+/* The same, with the validators of a conditional request (NULL: none). */
+struct job *job_new_cond(uint64_t id, const char *url, const char *referrer,
+			 const char *etag, const char *last_modified,
+			 uint32_t depth, uint32_t flags);
 
 /* The host for a key, created in state initial if new. */
 struct host *sched_host(struct sched *s, const char *key, enum host_state initial);

@@ -466,7 +466,8 @@ static void take_urls(struct shard *s, const struct frame *f)
 			s->failed = 1;
 			return;
 		}
-		j = job_new(u.id, u.url, u.referrer, u.depth, u.flags);
+		j = job_new_cond(u.id, u.url, u.referrer, u.etag, u.last_modified,
+				 u.depth, u.flags);
 		if (url_host_key(j->url, key, sizeof(key)) < 0) {
 			job_fail(s, j, 0, "url: no host");
 			continue;

@@ -4,6 +4,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/mimetype.h"
+#include "common/msg.h"
 #include "shard/page.h"
 #include "shard/sched.h"
 #include "shard/shard.h"
@@ -124,6 +125,7 @@ void xfer_pool_init(struct xfer_pool *p, const struct shard_config *cfg, CURLM *
 static void xfer_free(struct xfer *x)
 {
 	curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->cond);   /* after the handle that used it */
 	buf_release(&x->req);
 	buf_release(&x->hdr);
 	buf_release(&x->body);
@@ -211,6 +213,37 @@ static struct xfer *xfer_new(struct xfer_pool *p)
 	return x;
 }
 
+/*
+ * A conditional request (--recrawl) sends If-None-Match / If-Modified-Since
+ * with the validators the previous crawl stored: a header list of its own,
+ * the --header list copied first, freed when the handle is next started or
+ * freed.  Other transfers go back to the shared list.
+ */
+static void set_validators(struct xfer_pool *p, struct xfer *x, const struct job *j)
+{
+	const struct curl_slist *h;
+	char line[MSG_VALIDATOR_MAX + 32];
+
+	curl_slist_free_all(x->cond);
+	x->cond = NULL;
+	if (!j || (!j->etag[0] && !j->last_modified[0])) {
+		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, p->headers);
+		return;
+	}
+	for (h = p->headers; h; h = h->next)
+		x->cond = curl_slist_append(x->cond, h->data);
+	if (j->etag[0] && strlen(j->etag) <= MSG_VALIDATOR_MAX) {
+		snprintf(line, sizeof(line), "If-None-Match: %s", j->etag);
+		x->cond = curl_slist_append(x->cond, line);
+	}
+	if (j->last_modified[0] && strlen(j->last_modified) <= MSG_VALIDATOR_MAX) {
+		snprintf(line, sizeof(line), "If-Modified-Since: %s", j->last_modified);
+		x->cond = curl_slist_append(x->cond, line);
+	}
+	SC_ASSERT(x->cond);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->cond);
+}
+
 struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 			const char *url, int reuse)
 {
@@ -237,6 +270,7 @@ struct xfer *xfer_start(struct xfer_pool *p, struct host *h, struct job *j,
 	x->evictions = &p->evictions;
 	clock_gettime(CLOCK_REALTIME, &x->start);
 	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	set_validators(p, x, page ? j : NULL);
 	/* robots.txt has no referrer; NULL also clears the previous job's */
 	curl_easy_setopt(x->easy, CURLOPT_REFERER,
 			 page && j->referrer[0] ? j->referrer : NULL);

@@ -52,6 +52,8 @@ struct xfer {
 				 * leave out: aborted at its first body byte */
 	const struct shard_config *cfg;
 	int resp_seen;          /* a response began since the last request */
+	struct curl_slist *cond; /* --header plus If-None-Match / If-Modified-Since
+				 * of this transfer (a --recrawl), or NULL */
 	uint64_t *evictions;    /* the pool's counter */
 	char errbuf[CURL_ERROR_SIZE];
 };

@@ -76,7 +76,7 @@ echo "fuzz-replay: $fp passed, $ff failed"
 add "x: $fp passed, $ff failed"
 
 for suite in e2e e2e-polite e2e-resume e2e-hostile e2e-frontier e2e-offload e2e-opts e2e-redis \
-	e2e-extract e2e-requisites; do
+	e2e-extract e2e-requisites e2e-cdxj; do
 	echo "== $suite"
 	out=$(bash "tests/$suite.sh" "$BUILD" 2>&1)
 	echo "$out"

@@ -130,7 +130,8 @@ static void test_pages(void)
 {
 	struct buf b;
 	struct msg_result r;
-	struct pages_where w = { "crawl-00003.warc.gz", 1234, 567, NULL, 0 };
+	struct pages_where w = { .warc_file = "crawl-00003.warc.gz", .offset = 1234,
+				 .length = 567 };
 	char s[256];
 	uint64_t v = 0;
 
@@ -150,6 +151,21 @@ static void test_pages(void)
 	CHECK_INT(pages_str(b.data, "location", s, sizeof(s)), 1);
 	CHECK_STR(s, "http://a.test/\"q\"");
 	CHECK_INT(pages_str(b.data, "error", s, sizeof(s)), 0);
+	/* no validators, no revisit: no keys for them */
+	CHECK(!strstr(b.data, "\"etag\"") && !strstr(b.data, "\"revisit\""));
+	r.etag = "W/\"v1\"";
+	r.last_modified = "Tue, 01 Dec 2026 10:00:00 GMT";
+	w.revisit = "identical";
+	w.recrawl = "unchanged";
+	pages_line(&b, "http://a.test/x\ty", 3, "http://a.test/", &r, &w);
+	CHECK_INT(pages_str(b.data, "etag", s, sizeof(s)), 1);
+	CHECK_STR(s, "W/\"v1\"");
+	CHECK_INT(pages_str(b.data, "last_modified", s, sizeof(s)), 1);
+	CHECK_STR(s, "Tue, 01 Dec 2026 10:00:00 GMT");
+	CHECK_INT(pages_str(b.data, "revisit", s, sizeof(s)), 1);
+	CHECK_STR(s, "identical");
+	CHECK_INT(pages_str(b.data, "recrawl", s, sizeof(s)), 1);
+	CHECK_STR(s, "unchanged");
 	CHECK_INT(pages_num(b.data, "status", &v), 1);
 	CHECK_INT(v, 301);
 	CHECK_INT(pages_num(b.data, "warc_offset", &v), 1);
@@ -169,10 +185,10 @@ static void test_pages(void)
 	CHECK(strstr(b.data, "requisite") == NULL && !pages_is_robots(b.data));
 
 	pages_line_as(&b, PAGES_REQUISITE, "http://a.test/i.png", 1, "http://a.test/", &r, &w);
-	CHECK(strstr(b.data, ",\"requisite\":true,\"warc_file\"") != NULL);
+	CHECK(strstr(b.data, ",\"requisite\":true,") != NULL);
 	CHECK(!pages_is_robots(b.data));
 	pages_line_as(&b, PAGES_ROBOTS, "http://a.test/robots.txt", 0, NULL, &r, &w);
-	CHECK(strstr(b.data, ",\"kind\":\"robots\",\"warc_file\"") != NULL);
+	CHECK(strstr(b.data, ",\"kind\":\"robots\",") != NULL);
 	CHECK(pages_is_robots(b.data));
 	/* a URL that spells the marker is escaped: no robots line */
 	pages_line(&b, "http://a.test/,\"kind\":\"robots\",", 0, NULL, &r, &w);

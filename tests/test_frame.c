@@ -222,6 +222,7 @@ static void test_messages(void)
 	}
 
 	msg_urls_begin(&b);
+	memset(&u, 0, sizeof(u));
 	u.id = 0x100000007ull;
 	u.depth = 2;
 	u.flags = MSG_URL_NOLINKS;

@@ -79,6 +79,7 @@ struct ts_opts {
 	unsigned latency_ms;    /* every response held back this long */
 	unsigned max_seconds;   /* the server exits by itself after this */
 	const char *log_path;
+	const char *cond_log_path; /* --cond-log: conditional requests, one a line */
 	int list;               /* --list: print the expected crawl, serve nothing */
 	int any_loopback;       /* --any-loopback: every address of 127.0.0.0/8 */
 	int obey_rel_nofollow;  /* --list for a crawler that skips rel=nofollow links */
@@ -281,6 +282,8 @@ struct page {
 	const char *query;      /* what follows '?' in the target ("" if none); NULL in --list */
 	const char *cookie;     /* the request's Cookie header, NULL when none or in --list */
 	size_t cookie_len;
+	const char *inm, *ims;  /* If-None-Match, If-Modified-Since; NULL: none */
+	size_t inm_len, ims_len;
 	const char *rest;       /* what follows the route's prefix in path */
 	int status;
 	const char *ctype;      /* NULL: no body */
@@ -1480,6 +1483,90 @@ static const struct route sitemap_site[] = {
 	{ "/blocked/",       1, rt_leaf },
 };
 
+/*
+ * archive.test: validators, 304s and duplicate bodies, for revisit records
+ * and --recrawl.  A route with validators answers 304 (no body, its
+ * validators repeated) when the request's If-None-Match equals its ETag or
+ * its If-Modified-Since equals its Last-Modified (as strings: the date is
+ * fixed), else 200 with them.
+ */
+#define ARCHIVE_LASTMOD "Tue, 01 Dec 2026 10:00:00 GMT"
+
+static int archive_304(struct page *pg, const char *etag, const char *lastmod)
+{
+	if (etag)
+		page_header(pg, "ETag", etag);
+	if (lastmod)
+		page_header(pg, "Last-Modified", lastmod);
+	if ((etag && pg->inm && pg->inm_len == strlen(etag) &&
+	     !memcmp(pg->inm, etag, pg->inm_len)) ||
+	    (lastmod && pg->ims && pg->ims_len == strlen(lastmod) &&
+	     !memcmp(pg->ims, lastmod, pg->ims_len))) {
+		pg->status = 304;
+		pg->ctype = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static void rt_archive_index(struct page *pg)
+{
+	static const char *const paths[] = {
+		"/etag.html", "/lastmod.html", "/changing.html", "/plain.html",
+		"/dup/1.html", "/dup/2.html", "/dup/3.html",
+	};
+
+	if (archive_304(pg, "\"idx-1\"", NULL))
+		return;
+	rt_links(pg, paths, sizeof(paths) / sizeof(paths[0]));
+}
+
+static void rt_archive_leaf(struct page *pg)
+{
+	const char *etag = NULL, *lastmod = NULL;
+
+	if (!strcmp(pg->path, "/etag.html"))
+		etag = "\"e1\"";
+	else if (!strcmp(pg->path, "/lastmod.html"))
+		lastmod = ARCHIVE_LASTMOD;
+	if (archive_304(pg, etag, lastmod))
+		return;
+	rt_leaf(pg);
+}
+
+/* A new ETag and body at every request: never a 304, never a duplicate. */
+static void rt_archive_changing(struct page *pg)
+{
+	char etag[32];
+
+	snprintf(etag, sizeof(etag), "\"c%lu\"", pg->hit);
+	if (archive_304(pg, etag, NULL))
+		return;
+	page_begin(pg, "changing");
+	page_body(pg);
+	page_printf(pg, "<p>version %lu</p>\n", pg->hit);
+	page_end(pg);
+}
+
+/* The same bytes at every /dup/N.html */
+static void rt_archive_dup(struct page *pg)
+{
+	page_begin(pg, "dup");
+	page_body(pg);
+	page_printf(pg, "<p>one body served at many URLs</p>\n");
+	page_end(pg);
+}
+
+static const struct route archive_site[] = {
+	{ "/robots.txt",    0, rt_robots },
+	{ "/",              0, rt_archive_index },
+	{ "/etag.html",     0, rt_archive_leaf },
+	{ "/lastmod.html",  0, rt_archive_leaf },
+	{ "/plain.html",    0, rt_archive_leaf },
+	{ "/changing.html", 0, rt_archive_changing },
+	{ "/dup/",          1, rt_archive_dup },
+};
+
 static const struct route numbered_site[] = {
 	{ "/robots.txt", 0, rt_robots },
 	{ "/",           0, rt_numbered_index },
@@ -1728,6 +1815,7 @@ static const struct vhost ts_vhosts[] = {
 	{ "shop.test",            TS_TABLE(shop_site), rt_missing, NULL, NULL, 0 },
 	{ "req.test",             TS_TABLE(req_site), rt_req_robots, NULL, NULL, 0 },
 	{ "assets.test",          TS_TABLE(assets_site), rt_missing, NULL, NULL, 0 },
+	{ "archive.test",         TS_TABLE(archive_site), rt_missing, NULL, NULL, 0 },
 };
 
 #define TS_NVHOSTS (sizeof(ts_vhosts) / sizeof(ts_vhosts[0]))
@@ -1826,6 +1914,8 @@ struct req {
 	size_t method_len, target_len, host_len;
 	const char *referer, *cookie;   /* NULL when the request had none */
 	size_t referer_len, cookie_len;
+	const char *inm, *ims;          /* If-None-Match, If-Modified-Since */
+	size_t inm_len, ims_len;
 	const char *path;       /* the target in origin form: an absolute-form */
 	size_t path_len;        /* target (to a proxy) without its scheme and host */
 	int minor;              /* HTTP/1.minor */
@@ -1935,6 +2025,12 @@ static int req_parse(struct req *r, const char *p, size_t n)
 		} else if (ci_eq(line, nl, "cookie")) {
 			r->cookie = val;
 			r->cookie_len = vl;
+		} else if (ci_eq(line, nl, "if-none-match")) {
+			r->inm = val;
+			r->inm_len = vl;
+		} else if (ci_eq(line, nl, "if-modified-since")) {
+			r->ims = val;
+			r->ims_len = vl;
 		} else if (ci_eq(line, nl, "accept-encoding")) {
 			r->gzip = ci_contains(val, vl, "gzip");
 		} else if (ci_eq(line, nl, "transfer-encoding")) {
@@ -1992,6 +2088,7 @@ static const char *reason(int status)
 	case 200: return "OK";
 	case 301: return "Moved Permanently";
 	case 302: return "Found";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -2068,6 +2165,7 @@ struct srv {
 	struct site site;
 	int port;
 	int lfd, epfd, logfd;
+	int cond_logfd;         /* --cond-log, or -1 */
 	int spare_fd;           /* given up to shed a connection when out of fds */
 	uint64_t end_ms;        /* monotonic; --max-seconds */
 	sigset_t waitmask;      /* signal mask inside epoll_pwait: stop signals open */
@@ -2180,6 +2278,29 @@ static void srv_log(struct srv *s, const struct req *r, int status)
 	}
 }
 
+/* --cond-log: a request that carried validators, as
+ * "<Host> <target> <status> <If-None-Match> <If-Modified-Since>" (a missing
+ * one is "-"; spaces and controls become '?', as in the log). */
+static void cond_log(struct srv *s, const struct req *r, int status)
+{
+	char line[TS_LOG_LINE_MAX];
+	size_t n = 0, room = sizeof(line) - 32 - TS_LOG_URL_MAX;
+
+	if (s->cond_logfd < 0 || (!r->inm && !r->ims))
+		return;
+	n += log_field(line + n, room - n, r->host, r->host_len, 1);
+	line[n++] = ' ';
+	n += log_field(line + n, room > n ? room - n : 0, r->target, r->target_len, 0);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, " %d ", status);
+	n += log_field(line + n, 1024, r->inm, r->inm_len, 0);
+	line[n++] = ' ';
+	n += log_field(line + n, 1024, r->ims, r->ims_len, 0);
+	line[n++] = '\n';
+	if (write(s->cond_logfd, line, n) != (ssize_t)n)
+		fprintf(stderr, "testsrv: cannot write to '%s': %s\n", s->opt.cond_log_path,
+			strerror(errno));
+}
+
 static int gz_compress(struct srv *s, const char *p, size_t n)
 {
 	size_t bound = deflateBound(&s->z, n) + 64;
@@ -2227,6 +2348,8 @@ static void http_write(struct srv *s, struct conn *c, const struct req *r, const
 		;       /* HTTP/1.0 and a length not known: the close ends the body */
 	else if (pg->stream)
 		bad |= sbuf_printf(o, "Content-Length: %llu\r\n", (unsigned long long)pg->slen);
+	else if (pg->status == 304)
+		;       /* no content, so no length (RFC 9110 8.6) */
 	else
 		bad |= sbuf_printf(o, "Content-Length: %zu\r\n", pg->act ? pg->clen : bl);
 	if (c->close_after)
@@ -2290,6 +2413,10 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		pg.query = s->path + n + 1;
 		pg.cookie = r->cookie;
 		pg.cookie_len = r->cookie_len;
+		pg.inm = r->inm;
+		pg.inm_len = r->inm_len;
+		pg.ims = r->ims;
+		pg.ims_len = r->ims_len;
 		if (n < r->path_len)
 			memcpy(s->path + n + 1, r->path + n + 1, r->path_len - n - 1);
 		s->path[n + 1 + (n < r->path_len ? r->path_len - n - 1 : 0)] = '\0';
@@ -2309,6 +2436,7 @@ static void srv_reply(struct srv *s, struct conn *c, const struct req *r, int er
 		pg.status = 500;
 	}
 	srv_log(s, r, pg.status);
+	cond_log(s, r, pg.status);
 	if (!r->keep_alive || r->body_chunked || pg.act || (pg.stream && pg.chunked && !r->minor))
 		c->close_after = 1;
 	/* HEAD gets the announced length and no misbehaving body */
@@ -2917,6 +3045,13 @@ static void srv_init(struct srv *s)
 		if (ts_vhosts[v].nroutes > TS_VROUTES_MAX)
 			die("%s:%d: vhost '%s' has more than %d routes", __FILE__, __LINE__,
 			    ts_vhosts[v].name, TS_VROUTES_MAX);
+	s->cond_logfd = -1;
+	if (s->opt.cond_log_path) {
+		s->cond_logfd = open(s->opt.cond_log_path,
+				     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (s->cond_logfd < 0)
+			die("cannot open '%s': %s", s->opt.cond_log_path, strerror(errno));
+	}
 	s->logfd = -1;
 	if (s->opt.log_path) {
 		s->logfd = open(s->opt.log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -2973,6 +3108,8 @@ static void srv_release(struct srv *s)
 		close(s->spare_fd);
 	if (s->logfd >= 0)
 		close(s->logfd);
+	if (s->cond_logfd >= 0)
+		close(s->cond_logfd);
 }
 
 static void usage(FILE *f)
@@ -2988,6 +3125,8 @@ static void usage(FILE *f)
 		"  --max-seconds T   exit after T seconds whatever happens (default %d)\n"
 		"  --log FILE        append one line per request to FILE\n"
 		"  --list            print the expected crawl for --port/--hosts/--pages, then exit\n"
+		"  --cond-log FILE   one line per conditional request: host, target, status,\n"
+		"                    If-None-Match, If-Modified-Since (archive.test)\n"
 		"  --any-loopback    listen on every 127.0.0.0/8 address; host 127.X.Y.Z is h0\n"
 		"  --obey-rel-nofollow  --list for a crawler that skips rel=nofollow links\n"
 		"also serves named hosts (robots-*.test, delay.test, fail.test, bulk.test,\n"
@@ -3023,6 +3162,7 @@ int main(int argc, char **argv)
 		{ "latency-ms", required_argument, NULL, 'l' },
 		{ "max-seconds", required_argument, NULL, 'T' },
 		{ "log", required_argument, NULL, 'o' },
+		{ "cond-log", required_argument, NULL, 'C' },
 		{ "list", no_argument, NULL, 'x' },
 		{ "any-loopback", no_argument, NULL, 'A' },
 		{ "obey-rel-nofollow", no_argument, NULL, 'N' },
@@ -3048,6 +3188,7 @@ int main(int argc, char **argv)
 		case 'l': s.opt.latency_ms = (unsigned)opt_num("latency-ms", optarg, 0, TS_LATENCY_MAX); break;
 		case 'T': s.opt.max_seconds = (unsigned)opt_num("max-seconds", optarg, 1, TS_SECONDS_MAX); break;
 		case 'o': s.opt.log_path = optarg; break;
+		case 'C': s.opt.cond_log_path = optarg; break;
 		case 'x': s.opt.list = 1; break;
 		case 'A': s.opt.any_loopback = 1; break;
 		case 'N': s.opt.obey_rel_nofollow = 1; break;

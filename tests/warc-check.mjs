@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Independent checker of shardcrawl's output directory.
 //
-//   node tests/warc-check.mjs OUTDIR
+//   node tests/warc-check.mjs OUTDIR [--prev PREV_DIR]...
 //
 // OUTDIR holds crawl-NNNNN.warc.gz (WARC/1.1, one gzip member per record) and
 // pages.jsonl. Every *.warc.gz is parsed twice, independently:
@@ -20,6 +20,19 @@
 // with WARC-Truncated cut inside a chunk, either digest is accepted: complete
 // chunks only, or including the cut chunk's partial data.
 //
+// Revisit records (WARC 1.1 6.7): a known WARC-Profile (identical-payload-
+// digest or server-not-modified), WARC-Refers-To-Target-URI and -Date, an
+// HTTP head and no body; the record they refer to (same URI and date, and
+// record id when WARC-Refers-To is given) must exist in OUTDIR or in one of
+// the --prev directories (an earlier crawl, for --recrawl), be a response
+// (or a revisit, for a chain), and have the same payload digest.
+//
+// index.cdxj, when present: sorted in byte order; each line's JSON names a
+// record of OUTDIR by filename, offset and length, which must be exactly one
+// gzip member holding a record of that URL, with the line's timestamp,
+// status, digest and mime (warc/revisit for a revisit); every response and
+// revisit record is named by exactly one line.
+//
 // Exit 0 with one summary line on success; otherwise each problem is printed
 // to stderr as "FILE@OFFSET: what" (or "pages.jsonl:LINE: what") and exit 1.
 // Exit 2 on usage errors.
@@ -30,6 +43,7 @@ import zlib from "node:zlib";
 import crypto from "node:crypto";
 import net from "node:net";
 import { WARCParser } from "warcio";
+import { getSurt } from "warcio/utils";
 
 const MAX_PRINTED = 1000;
 
@@ -287,6 +301,8 @@ function dechunk(buf) {
 }
 
 const RE_ID = /^<urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}>$/;
+const PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest";
+const PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
 const RE_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
 const RE_CT = (kind) => new RegExp(`^application/http[ \\t]*;[ \\t]*msgtype[ \\t]*=[ \\t]*"?${kind}"?[ \\t]*$`, "i");
 const WARC_TYPES = new Set(["warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation"]);
@@ -294,7 +310,8 @@ const WARC_TYPES = new Set(["warcinfo", "response", "resource", "request", "meta
 // ---------------------------------------------------------------------------
 // per-file check
 // results: responses keyed by `${file}\0${offset}`
-const responses = new Map(); // key -> {file, offset, length, uri, payloadDigest, status, refs}
+const responses = new Map(); // key -> {file, offset, length, uri, payloadDigest, status, refs, type}
+const revisits = []; // {where, profile, uri, refUri, refDate, refId, digest}
 const allIds = new Map(); // record id -> where
 let nRecords = 0;
 
@@ -320,7 +337,7 @@ async function checkFile(outdir, fname) {
   for (const r of requests) {
     const target = idsHere.get(r.to);
     if (!target) problem(r.where, `WARC-Concurrent-To ${r.to} names no record in this file`);
-    else if (target.type !== "response") problem(r.where, `WARC-Concurrent-To ${r.to} names a ${target.type} record, not a response`);
+    else if (target.type !== "response" && target.type !== "revisit") problem(r.where, `WARC-Concurrent-To ${r.to} names a ${target.type} record, not a response`);
     else if (r.uri && target.uri !== r.uri) problem(r.where, `request WARC-Target-URI ${r.uri} differs from its response's ${target.uri}`);
   }
 
@@ -391,7 +408,7 @@ async function checkFile(outdir, fname) {
       const b = s.headers[name];
       if ((a ?? "") !== (b ?? "")) problem(where, `warcio reads ${name} ${JSON.stringify(a)}, own parse ${JSON.stringify(b)}`);
     }
-    const isHttp = s.type === "request" || s.type === "response";
+    const isHttp = s.type === "request" || s.type === "response" || s.type === "revisit";
     if (isHttp && !w.http) {
       problem(where, `warcio could not parse the HTTP head of this ${s.type}`);
       continue;
@@ -401,7 +418,7 @@ async function checkFile(outdir, fname) {
     else if (expect.hash !== w.rawHash) {
       problem(where, `warcio's raw ${w.http ? "bytes after the HTTP head" : "block"} (${w.rawLen} bytes) differ from the member's (${expect.len} bytes)`);
     }
-    if (s.type === "response" && s.status !== null && Number(w.statusCode) !== s.status) {
+    if ((s.type === "response" || s.type === "revisit") && s.status !== null && Number(w.statusCode) !== s.status) {
       problem(where, `warcio reads HTTP status ${w.statusCode}, own parse ${s.status}`);
     }
   }
@@ -444,7 +461,7 @@ function checkOwnRecord(rec, fname, m, i, idsHere, requests) {
   const bd = hget(rec, "WARC-Block-Digest");
   const blockHash = sha1b32(rec.block);
   if (bd === undefined) {
-    if (type === "request" || type === "response") problem(where, "missing WARC-Block-Digest");
+    if (type === "request" || type === "response" || type === "revisit") problem(where, "missing WARC-Block-Digest");
   } else if (!digestEquals(bd, blockHash)) {
     problem(where, `WARC-Block-Digest ${bd} != computed ${blockHash}`);
   }
@@ -457,6 +474,37 @@ function checkOwnRecord(rec, fname, m, i, idsHere, requests) {
     httpBody: null,
     status: null,
   };
+
+  // ---- revisit: its own fields, and the record it refers to (checked later)
+  if (type === "revisit") {
+    const uri = hget(rec, "WARC-Target-URI");
+    const profile = hget(rec, "WARC-Profile");
+    const refUri = hget(rec, "WARC-Refers-To-Target-URI");
+    const refDate = hget(rec, "WARC-Refers-To-Date");
+    const digest = hget(rec, "WARC-Payload-Digest");
+    if (!uri) problem(where, "revisit without WARC-Target-URI");
+    if (profile !== PROFILE_IDENTICAL && profile !== PROFILE_NOT_MODIFIED) problem(where, `revisit WARC-Profile ${JSON.stringify(profile)} is neither identical-payload-digest nor server-not-modified`);
+    if (!refUri) problem(where, "revisit without WARC-Refers-To-Target-URI");
+    if (!refDate || !RE_DATE.test(refDate)) problem(where, `revisit WARC-Refers-To-Date ${JSON.stringify(refDate)} missing or not a WARC date`);
+    if (profile === PROFILE_IDENTICAL && !digest) problem(where, "identical-payload-digest revisit without WARC-Payload-Digest");
+    if (profile === PROFILE_IDENTICAL && refUri && uri === refUri && refDate === date) problem(where, "revisit refers to itself");
+    const ct = hget(rec, "Content-Type");
+    if (!ct || !RE_CT("response").test(ct)) problem(where, `revisit Content-Type ${JSON.stringify(ct)}, expected application/http;msgtype=response`);
+    const h = splitHttp(rec.block);
+    if (!h) problem(where, "revisit block has no HTTP head terminated by CRLFCRLF");
+    else {
+      summary.httpBody = { hash: sha1b32(h.body), len: h.body.length };
+      if (h.body.length) problem(where, `revisit block has ${h.body.length} bytes after its HTTP head (a revisit stores no payload)`);
+      const sm = /^HTTP\/1\.[01] (\d{3})(?: .*)?$/.exec(h.startLine);
+      if (!sm) problem(where, `revisit block does not start with an HTTP/1.x status line: ${JSON.stringify(h.startLine.slice(0, 100))}`);
+      else summary.status = Number(sm[1]);
+      if (sm && profile === PROFILE_NOT_MODIFIED && summary.status !== 304) problem(where, `server-not-modified revisit of an HTTP ${summary.status}, not a 304`);
+    }
+    revisits.push({ where, profile, uri, refUri, refDate, refId: hget(rec, "WARC-Refers-To"), digest });
+    responses.set(`${fname}\0${m.offset}`, {
+      file: fname, offset: m.offset, length: m.length, where, uri, id, payloadDigest: digest, status: summary.status, refs: [], type, date, cdx: 0,
+    });
+  }
 
   // ---- 2./3b./4. request & response
   if (type === "request" || type === "response") {
@@ -516,7 +564,7 @@ function checkOwnRecord(rec, fname, m, i, idsHere, requests) {
         }
       }
       responses.set(`${fname}\0${m.offset}`, {
-        file: fname, offset: m.offset, length: m.length, where, uri, id, payloadDigest: pd, status: summary.status, refs: [],
+        file: fname, offset: m.offset, length: m.length, where, uri, id, payloadDigest: pd, status: summary.status, refs: [], type, date, cdx: 0,
       });
     }
   }
@@ -611,9 +659,12 @@ async function checkPages(outdir, warcFiles) {
       problem(wwhere, "warcio finds no record in the slice");
       continue;
     }
-    if (rec.warcType !== "response") {
+    if (rec.warcType !== "response" && rec.warcType !== "revisit") {
       problem(wwhere, `points at a ${rec.warcType} record, not a response`);
       continue;
+    }
+    if ((rec.warcType === "revisit") !== (p.revisit === "identical" || p.revisit === "not-modified")) {
+      problem(wwhere, `a ${rec.warcType} record, but the line's revisit is ${JSON.stringify(p.revisit)}`);
     }
     if (rec.warcTargetURI !== p.url) problem(wwhere, `record WARC-Target-URI ${rec.warcTargetURI} != url ${p.url}`);
     const pd = rec.warcHeaders.headers.get("WARC-Payload-Digest");
@@ -635,10 +686,123 @@ async function checkPages(outdir, warcFiles) {
 }
 
 // ---------------------------------------------------------------------------
+// revisits: the record each refers to, here or in a --prev directory
+function recordsOf(dir) {
+  const out = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".warc.gz")).sort()) {
+    splitMembers(fs.readFileSync(path.join(dir, f)), `${dir}/${f}`, (m, data) => {
+      const rec = parseRecordBytes(data, at(`${dir}/${f}`, m.offset));
+      if (!rec) return;
+      out.push({ type: hget(rec, "WARC-Type"), uri: hget(rec, "WARC-Target-URI"), date: hget(rec, "WARC-Date"),
+                 id: hget(rec, "WARC-Record-ID"), payloadDigest: hget(rec, "WARC-Payload-Digest"), where: at(`${dir}/${f}`, m.offset) });
+    });
+  }
+  return out;
+}
+
+function checkRevisits(prevDirs) {
+  if (!revisits.length) return;
+  const byKey = new Map();
+  const add = (r) => {
+    if (r.type !== "response" && r.type !== "revisit") return;
+    const k = `${r.uri}\0${r.date}`;
+    if (!byKey.has(k)) byKey.set(k, []);
+    byKey.get(k).push(r);
+  };
+  for (const r of responses.values()) add(r);
+  for (const d of prevDirs) for (const r of recordsOf(d)) add(r);
+  for (const v of revisits) {
+    if (!v.refUri || !v.refDate) continue;
+    const found = (byKey.get(`${v.refUri}\0${v.refDate}`) || []).filter((r) => !v.refId || r.id === v.refId);
+    if (!found.length) {
+      problem(v.where, `refers to ${v.refUri} at ${v.refDate}${v.refId ? " " + v.refId : ""}: no such record in the crawl${prevDirs.length ? " or " + prevDirs.join(", ") : ""}`);
+      continue;
+    }
+    const t = found[0];
+    if (v.digest && t.payloadDigest !== v.digest) problem(v.where, `WARC-Payload-Digest ${v.digest} != ${t.payloadDigest} of the record referred to (${t.where})`);
+    if (v.profile === PROFILE_IDENTICAL && t.type === "revisit") problem(v.where, `identical-payload-digest revisit refers to another revisit (${t.where})`);
+  }
+}
+
+// index.cdxj: every line names a record of its URL; every capture is named once
+async function checkCdxj(outdir) {
+  const ipath = path.join(outdir, "index.cdxj");
+  if (!fs.existsSync(ipath)) return -1;
+  const raw = fs.readFileSync(ipath);
+  const lines = raw.toString("latin1").split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  else if (lines.length) problem(`index.cdxj:${lines.length}`, "last line not terminated by a newline");
+  const files = new Map();
+  let prev = null;
+  for (let i = 0; i < lines.length; i++) {
+    const where = `index.cdxj:${i + 1}`;
+    const lb = Buffer.from(lines[i], "latin1");
+    if (prev && Buffer.compare(prev, lb) > 0) problem(where, "lines not sorted in byte order");
+    prev = lb;
+    const m = /^(\S+) (\d{14}) (\{.*\})$/.exec(Buffer.from(lines[i], "latin1").toString("utf8"));
+    if (!m) {
+      problem(where, "not 'SURT TIMESTAMP {json}'");
+      continue;
+    }
+    let j;
+    try {
+      j = JSON.parse(m[3]);
+    } catch (e) {
+      problem(where, `invalid JSON: ${e.message}`);
+      continue;
+    }
+    if (m[1] !== getSurt(j.url)) problem(where, `key ${m[1]} is not the SURT of ${j.url} (${getSurt(j.url)})`);
+    const off = Number(j.offset), len = Number(j.length);
+    if (typeof j.filename !== "string" || path.basename(j.filename) !== j.filename || !/^\d+$/.test(j.offset) || !/^\d+$/.test(j.length)) {
+      problem(where, `bad filename/offset/length ${JSON.stringify([j.filename, j.offset, j.length])}`);
+      continue;
+    }
+    if (!files.has(j.filename)) {
+      const fp = path.join(outdir, j.filename);
+      files.set(j.filename, fs.existsSync(fp) ? fs.readFileSync(fp) : null);
+    }
+    const buf = files.get(j.filename);
+    if (!buf) {
+      problem(where, `filename ${j.filename} is not a file of OUTDIR`);
+      continue;
+    }
+    let data;
+    try {
+      data = zlib.gunzipSync(buf.subarray(off, off + len));
+    } catch (e) {
+      problem(where, `${j.filename}@${off}+${len} is not exactly one gzip member: ${e.message}`);
+      continue;
+    }
+    const rec = await new WARCParser([data]).parse();
+    if (!rec) {
+      problem(where, `no WARC record at ${j.filename}@${off}`);
+      continue;
+    }
+    await rec.readFully(false);
+    if (rec.warcTargetURI !== j.url) problem(where, `the record at ${j.filename}@${off} is of ${rec.warcTargetURI}, not ${j.url}`);
+    if (rec.warcType === "request" || rec.warcType === "warcinfo") problem(where, `names a ${rec.warcType} record`);
+    if ((rec.warcDate || "").replace(/[^0-9]/g, "").slice(0, 14) !== m[2]) problem(where, `timestamp ${m[2]} != WARC-Date ${rec.warcDate}`);
+    const st = rec.httpHeaders ? String(rec.httpHeaders.statusCode) : undefined;
+    if (st !== j.status) problem(where, `status ${j.status} != the record's ${st}`);
+    const pd = rec.warcPayloadDigest ? rec.warcPayloadDigest.split(":")[1] : undefined;
+    if (pd !== j.digest) problem(where, `digest ${j.digest} != the record's ${pd}`);
+    if ((rec.warcType === "revisit") !== (j.mime === "warc/revisit")) problem(where, `mime ${j.mime} for a ${rec.warcType} record`);
+    const r = responses.get(`${j.filename}\0${off}`);
+    if (r) r.cdx++;
+  }
+  for (const r of responses.values()) {
+    if (r.cdx !== 1) problem(r.where, `${r.type} record (${r.uri}) named by ${r.cdx} index.cdxj lines, not 1`);
+  }
+  return lines.length;
+}
+
+// ---------------------------------------------------------------------------
 async function main() {
   const args = process.argv.slice(2);
-  if (args.length !== 1 || args[0].startsWith("-")) {
-    console.error("usage: node tests/warc-check.mjs OUTDIR");
+  const prevDirs = [];
+  for (let i = 1; i + 1 < args.length && args[i] === "--prev"; i += 2) prevDirs.push(args[i + 1]);
+  if (args.length !== 1 + 2 * prevDirs.length || args[0].startsWith("-")) {
+    console.error("usage: node tests/warc-check.mjs OUTDIR [--prev PREV_DIR]...");
     process.exit(2);
   }
   const outdir = args[0];
@@ -655,11 +819,17 @@ async function main() {
       problem(f, `checker crashed on this file: ${e && e.stack ? e.stack : e}`);
     }
   }
-  let nIndex = 0;
+  let nIndex = 0, nCdxj = -1;
   try {
     nIndex = await checkPages(outdir, warcFiles);
   } catch (e) {
     problem("pages.jsonl", `checker crashed: ${e && e.stack ? e.stack : e}`);
+  }
+  try {
+    checkRevisits(prevDirs);
+    nCdxj = await checkCdxj(outdir);
+  } catch (e) {
+    problem("index.cdxj", `checker crashed: ${e && e.stack ? e.stack : e}`);
   }
 
   if (problems.length) {
@@ -668,7 +838,7 @@ async function main() {
     console.error(`warc-check: FAILED with ${problems.length} problem(s) in ${outdir}`);
     process.exit(1);
   }
-  console.log(`warc-check: ${warcFiles.length} files, ${nRecords} records, ${responses.size} responses, ${nIndex} index entries ok`);
+  console.log(`warc-check: ${warcFiles.length} files, ${nRecords} records, ${responses.size} responses (${revisits.length} revisits), ${nIndex} index entries${nCdxj >= 0 ? `, ${nCdxj} index.cdxj lines` : ""} ok`);
 }
 
 main().catch((e) => {

@@ -196,23 +196,16 @@ seeds() { printf '%s\n' "${SEEDS[@]}" | sed "s/:PORT\//:$PORT\//"; }
 DOMAINS=$(seq -f '127.0.0.%g' 1 $HOSTS | paste -sd,)
 
 GZ_WARC=""
-# t1_sc SHARDS RUN [OPTION]: one shardcrawl crawl of the nginx site (page
-# requisites on, the default: the T1 pages embed none, so this is their
-# cost to a crawl that finds none); OPTION --no-requisites: without;
-# --extract: with the extraction rules of data/extract/t1.yaml (one item a
-# page)
+# t1_sc SHARDS RUN [LABEL OPTION...]: one shardcrawl crawl of the nginx site
+# (LABEL defaults to "shardcrawl -j SHARDS"; the options are added to it)
 t1_sc() {
-	local j=$1 r=$2 extra=${3:-} out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
-	local ex=()
-	case $extra in
-	--extract) ex=(--extract data/extract/t1.yaml) ;;
-	?*) ex=("$extra") ;;
-	esac
+	local j=$1 r=$2 label=${3:-"shardcrawl -j $1"} out=$WORK/out-sc tf=$WORK/time rc off lc wall=0 tu=0 ts=0 trss=0 cpu note
+	local extra=("${@:4}")
 	rm -rf "$out"
 	settle
 	off=$(stat -c %s "$NG/access.log")
 	# shellcheck disable=SC2046
-	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots "${ex[@]}" -q -o "$out" $(seeds)
+	timed "$tf" 180 "$SC" -j "$j" -c 64 --per-host 8 --no-robots -q "${extra[@]}" -o "$out" $(seeds)
 	rc=$?
 	sleep 0.2
 	lc=$(logcheck "$off")
@@ -224,12 +217,12 @@ t1_sc() {
 	[ $rc = 0 ] && [ ! -f "$out/stats.json" ] && rc=99
 	[ ${#ex[@]} -gt 0 ] && note="$note; items $(wc -l <"$out/items.jsonl" 2>/dev/null || echo 0) of $PAGES"
 	cpu=$(awk -v a="$(jnum "$out/stats.json" coord_cpu_s)" -v b="$(jnum "$out/stats.json" shards_cpu_s)" 'BEGIN { print a + b }')
-	row T1 "shardcrawl -j $j${extra:+ $extra}" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
+	row T1 "$label" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
 		"$(jnum "$out/stats.json" coord_max_rss_kb)" "$(jnum "$out/stats.json" shard_max_rss_kb)" \
 		"$(jnum "$out/stats.json" coord_cpu_s)" "$(jerrors "$out/stats.json")" \
 		"$note; stats pages=$(jnum "$out/stats.json" pages) wall_s=$(jnum "$out/stats.json" wall_s); time(1) cpu=$(awk -v a="$tu" -v b="$ts" 'BEGIN { print a + b }')"
-	say "T1 run $r shardcrawl -j $j${extra:+ $extra}: rc $rc, $wall s, cpu $cpu s; $note"
-	if [ -z "$GZ_WARC" ] && [ -z "$extra" ] && [ $rc = 0 ] && [ -f "$out/crawl-00000.warc.gz" ]; then
+	say "T1 run $r $label: rc $rc, $wall s, cpu $cpu s; $note"
+	if [ -z "$GZ_WARC" ] && [ ${#extra[@]} = 0 ] && [ $rc = 0 ] && [ -f "$out/crawl-00000.warc.gz" ]; then
 		GZ_WARC=$WORK/t1.warc.gz
 		mv "$out/crawl-00000.warc.gz" "$GZ_WARC"
 	fi
@@ -314,8 +307,10 @@ if start_nginx; then
 		t1_wget2 "$r" wget2 "$WORK"
 		[ -n "$SHM" ] && t1_wget2 "$r" "wget2 tmpfs" "$SHM"
 		t1_sc 1 "$r"
-		t1_sc 2 "$r" --extract
-		t1_sc 2 "$r" --no-requisites
+		t1_sc 2 "$r" "shardcrawl -j 2 --extract" --extract data/extract/t1.yaml
+		t1_sc 2 "$r" "shardcrawl -j 2 --no-requisites" --no-requisites
+		# the same crawl without index.cdxj at its end (crawler/cdxj.h)
+		t1_sc 2 "$r" "shardcrawl -j 2 --no-cdxj" --no-cdxj
 	done
 
 	say "T3: generating the URL lists"
@@ -454,6 +449,7 @@ scx=$(agg T1 "shardcrawl -j 2 --extract" "$PPS" med)
 scxcpu=$(agg T1 "shardcrawl -j 2 --extract" '$8' med)
 sc2nr=$(agg T1 "shardcrawl -j 2 --no-requisites" "$PPS" med)
 sc2nrcpu=$(agg T1 "shardcrawl -j 2 --no-requisites" '$8' med)
+scnx=$(agg T1 "shardcrawl -j 2 --no-cdxj" "$PPS" med)
 wg=$(agg T1 wget2 "$PPS" med)
 wgs=$(agg T1 "wget2 tmpfs" "$PPS" med)
 wgscpu=$(agg T1 "wget2 tmpfs" '$8' med)
@@ -488,6 +484,8 @@ TABLE=$(
 			"shardcrawl -j 2 = $(ratio "$sc2" "$wgs" '%.2fx') this pages/s, $(ratio "$sc2cpu" "$wgscpu" '%.2fx') its CPU; all pages exactly once in $oncews/$RUNS runs"
 	tline T1 T1 "shardcrawl -j 2 --extract" "shardcrawl -j 2 ... --extract data/extract/t1.yaml" \
 		"$(ratio "$scx" "$sc2" '%.2fx') the pages/s without extraction, $(ratio "$scxcpu" "$sc2cpu" '%.2fx') its CPU"
+	tline T1 T1 "shardcrawl -j 2 --no-cdxj" "shardcrawl -j 2, no index.cdxj" \
+		"with the index = $(ratio "$sc2" "$scnx" '%.3fx') these pages/s"
 	tline T4 T1 "shardcrawl -j 1" "shardcrawl -j 1 (same crawl)" \
 		"-j2/-j1 = $(ratio "$sc2" "$sc1" '%.2fx'); coordinator CPU share $(fmt "$share1" '%.3f') (-j1), $(fmt "$share2" '%.3f') (-j2)"
 	tline T2 T2 "shardcrawl -c 256" "shardcrawl -c 256 --per-host 32, 100 ms" \
