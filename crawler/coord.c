@@ -6,13 +6,14 @@
  * the --urls list while the frontier is short of URLs; split the crawl-wide
  * limits (-c, --rate) over the shards that have work (share()); hand each
  * shard URLs up to its window (dispatch()); poll the pipes; take results
- * (on_result(): record, pages.jsonl line, links admitted).
+ * (coord_on_result(): record, pages.jsonl line, links admitted).
  *
  * Policy lives in the modules: what is followed in crawler/scope.h, what
  * waits and in which order in crawler/frontier.h, how shards are kept
  * running in crawler/procs.h, how a crawl is resumed in crawler/resume.h.
  */
 #include "crawler/coord.h"
+#include "crawler/coord_int.h"
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -49,34 +50,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct coord {
-	const struct crawl_config *cfg;
-	struct shard_config scfg;
-	char robots_token[64];
-	struct procs pr;
-	struct frontier *fr;
-	struct scope scope;
-	struct crawl_stats st;
-	struct rss_peaks rss;   /* peak RSS of this process and its shards */
-	struct source src;
-	struct output out;
-	struct buf line;        /* one pages.jsonl line */
-	struct buf ilines;      /* one page's items.jsonl lines */
-	struct buf batch;       /* one frame body */
-	struct buf jline;       /* one journal line */
-	struct rstr *jref;      /* the referrer the journal named last */
-	int jref_set;           /* ... and whether it named one yet */
-	uint64_t last_flush;    /* when the journal and pages were last written */
-	struct share sh;
-	uint64_t last_progress;
-	uint64_t drain_deadline; /* after Ctrl-C: when transfers are cut */
-	int tty;
-	int closing;            /* shard inputs closed: the crawl is ending */
-	int fatal;              /* stopped by an error */
-	int stopped;            /* stopped by a signal before the end */
-	int lock_fd;            /* holds the directory's lock */
-	struct archive ar;      /* revisits, --recrawl, the index */
-};
 
 static volatile sig_atomic_t got_signal;
 
@@ -94,119 +67,6 @@ static uint64_t now_ms(void)
 	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
-static void journal_line(struct coord *c, int rc)
-{
-	if (rc == 0 && output_journal(&c->out, c->jline.data, c->jline.len))
-		c->fatal = 1;
-}
-
-/* Journal an admitted URL (hops: FENTRY_HOPS()), after an R line when its
- * referrer differs from the one named last (all the links of a page share
- * theirs). */
-static void journal_admitted(struct coord *c, const char *url, uint32_t depth,
-			     uint32_t hops, struct rstr *ref)
-{
-	uint32_t level = FENTRY_LEVEL(hops), redirects = FENTRY_REDIRECTS(hops);
-
-	if (!c->jref_set || ref != c->jref) {
-		journal_line(c, journal_referrer(&c->jline, ref ? ref->s : NULL));
-		rstr_put(c->jref);
-		c->jref = rstr_get(ref);
-		c->jref_set = 1;
-	}
-	journal_line(c, level ? journal_requisite(&c->jline, url, depth, redirects, level)
-			      : journal_admit(&c->jline, url, depth, redirects));
-}
-
-/*
- * Offer a normalized URL to the crawl: it is queued if it passes the page
- * limit, depth, scope, filters and trap guards and was never seen.  Seeds
- * skip scope, filters and guards (they define the scope), and so do
- * sitemaps, which come only from a crawled host's robots.txt, a seed
- * host or a sitemap index of those (their entries get the checks); a page
- * requisite (a level in hops, FENTRY_HOPS()) skips depth and scope, not
- * --deny, --reject or the guards (crawler/scope.h).  Returns 1 if queued.
- */
-static int admit(struct coord *c, const char *url, uint32_t depth,
-		 uint32_t hops, struct rstr *referrer, int seed)
-{
-	const struct crawl_config *cfg = c->cfg;
-	char key[SC_HOST_MAX + 16];
-	int rc;
-
-	if (cfg->max_pages && c->st.admitted >= cfg->max_pages)
-		return 0;
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-		return 0;
-	if (FENTRY_KIND(hops) == FENTRY_SITEMAP)
-		seed = 1;
-	if (FENTRY_LEVEL(hops)) {
-		if (!scope_requisite_ok(&c->scope, url))
-			return 0;
-	} else if (!seed && ((cfg->depth >= 0 && depth > (uint64_t)cfg->depth) ||
-			     !scope_in(&c->scope, url))) {
-		return 0;
-	}
-	if (url_host_key(url, key, sizeof(key)) < 0)
-		return 0;
-	if (!seed && scope_trapped(&c->scope, url))
-		return 0;
-	/* a seed counts towards its host's quota but is never refused */
-	rc = c->fr->ops->admit(c->fr, url, key, depth, hops, referrer,
-			       seed && cfg->host_quota ? FRONTIER_QUOTA_NEVER : cfg->host_quota);
-	if (rc == FRONTIER_QUOTA)
-		scope_quota_refused(&c->scope, key);
-	if (rc < 0) {
-		log_error("cannot queue '%s': %s", url, sc_strerror(rc));
-		c->fatal = 1;
-	}
-	if (rc != FRONTIER_QUEUED)
-		return 0;
-	c->st.admitted++;
-	journal_admitted(c, url, depth, hops, referrer);
-	return 1;
-}
-
-/* --sitemaps: a seed's host's /sitemap.xml, as a sitemap. */
-static void admit_seed_sitemap(struct coord *c, const char *seed)
-{
-	const char *p = strstr(seed, "://");
-	char url[SC_URL_MAX];
-	size_t n;
-
-	if (!c->cfg->sitemaps || !p)
-		return;
-	n = (size_t)(p + 3 - seed) + strcspn(p + 3, "/");
-	if (n + sizeof("/sitemap.xml") > sizeof(url))
-		return;
-	memcpy(url, seed, n);
-	memcpy(url + n, "/sitemap.xml", sizeof("/sitemap.xml"));
-	admit(c, url, 0, FENTRY_WORD(FENTRY_SITEMAP, 0), NULL, 0);
-}
-
-static void write_page(struct coord *c, const char *url, uint32_t depth,
-		       const struct rstr *ref, const struct msg_result *r,
-		       const struct pages_where *w, enum pages_kind kind)
-{
-	pages_line_as(&c->line, kind, url, depth, ref ? ref->s : NULL, r, w);
-	if (output_page(&c->out, c->line.data, c->line.len))
-		c->fatal = 1;
-	stats_page(&c->st, url, r->status, r->bytes, r->error);
-}
-
-/* A URL that reached a final state without a shard (a bad --urls line, a
- * redirect past the limit). */
-static void record_failure(struct coord *c, const char *url, uint32_t depth,
-			   struct rstr *referrer, const char *error)
-{
-	struct msg_result r;
-
-	memset(&r, 0, sizeof(r));
-	r.error = error;
-	write_page(c, url, depth, referrer, &r, NULL, PAGES_PAGE);
-	c->st.rejected++;
-}
-
 /* Journal how far the --urls list was read (after the URLs it admitted). */
 static void urls_progress(struct coord *c)
 {
@@ -214,7 +74,7 @@ static void urls_progress(struct coord *c)
 
 	if (s->line == s->logged && s->eof == s->logged_eof)
 		return;
-	journal_line(c, journal_urls(&c->jline, s->line, s->eof));
+	coord_journal_line(c, journal_urls(&c->jline, s->line, s->eof));
 	s->logged = s->line;
 	s->logged_eof = s->eof;
 }
@@ -239,7 +99,7 @@ static void refill(struct coord *c, uint64_t want)
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			record_failure(c, line, 0, NULL, "url: longer than the URL cap");
+			coord_record_failure(c, line, 0, NULL, "url: longer than the URL cap");
 			continue;
 		}
 		norm = NULL;
@@ -251,12 +111,12 @@ static void refill(struct coord *c, uint64_t want)
 		if (rc) {
 			char why[64];
 			snprintf(why, sizeof(why), "url: %s", sc_strerror(rc));
-			record_failure(c, line, 0, NULL, why);
+			coord_record_failure(c, line, 0, NULL, why);
 			continue;
 		}
 		scope_add(&c->scope, norm);
-		fc.queued += admit(c, norm, 0, 0, NULL, 1);
-		admit_seed_sitemap(c, norm);
+		fc.queued += coord_admit(c, norm, 0, 0, NULL, 1);
+		coord_admit_seed_sitemap(c, norm);
 		free(norm);
 	}
 	urls_progress(c);
@@ -307,171 +167,6 @@ static void dispatch(struct coord *c, struct shard_proc *sp)
 	}
 }
 
-/* Admit a block of NUL-terminated URLs found on e (NULL: entries of a
- * sitemap, one hop from the seeds), each at hops. */
-static void take_block(struct coord *c, const struct fentry *e, struct rstr *ref,
-		       const char *u, size_t len, uint32_t hops)
-{
-	const char *end = u + len;
-	uint32_t depth = e ? e->depth + 1 : 1;
-
-	while (u < end) {
-		size_t n = strlen(u);
-		admit(c, u, depth, hops, ref, 0);
-		u += n + 1;
-	}
-}
-
-/* The redirect target, links and requisites of a result.  A redirect
- * keeps its source's requisite level: an image that moved is still one. */
-static void take_links(struct coord *c, const struct fentry *e,
-		       const struct msg_result *r)
-{
-	struct rstr *ref = NULL;
-	uint32_t kind = FENTRY_KIND(e->redirects), level = FENTRY_LEVEL(e->redirects);
-	uint32_t redirects = FENTRY_REDIRECTS(e->redirects);
-
-	if (r->location && *r->location) {
-		ref = rstr_new(e->url);
-		if (redirects + 1 <= (uint32_t)c->cfg->max_redirects) {
-			admit(c, r->location, e->depth,
-			      FENTRY_WORD(kind, FENTRY_HOPS(redirects + 1, level)), ref, 0);
-		} else if (scope_in(&c->scope, r->location) &&
-			   c->fr->ops->mark_seen(c->fr, r->location)) {
-			char why[64];
-			snprintf(why, sizeof(why), "redirect: more than %d redirects",
-				 c->cfg->max_redirects);
-			record_failure(c, r->location, e->depth, ref, why);
-		}
-	}
-	if (!r->nlinks && !r->nreqs)
-		goto out;
-	if (!ref)
-		ref = rstr_new(e->url);
-	if (kind == FENTRY_SITEMAP) {
-		/* a sitemap's pages are one hop from the seeds; an index's
-		 * sitemaps are read, an index in an index is not */
-		if (!(r->flags & MSG_RES_SITEMAPS))
-			take_block(c, NULL, ref, r->links, r->links_len, 0);
-		else if (e->depth == 0)
-			take_block(c, NULL, ref, r->links, r->links_len,
-				   FENTRY_WORD(FENTRY_SITEMAP, 0));
-		goto out;
-	}
-	/* links first: a URL both linked and embedded is crawled as a page */
-	take_block(c, e, ref, r->links, r->links_len, 0);
-	if (c->cfg->requisites && level < SC_REQUISITE_LEVELS)
-		take_block(c, e, ref, r->reqs, r->reqs_len, FENTRY_HOPS(0, level + 1));
-out:
-	rstr_put(ref);
-}
-
-/* A page a rule matched: its items (before its pages.jsonl line, which
- * then says where items.jsonl ends: crawler/items.h) and their counts. */
-static void take_items(struct coord *c, const char *url, const struct msg_result *r,
-		       struct pages_where *w)
-{
-	buf_reset(&c->ilines);
-	if (r->nitems && (items_lines(&c->ilines, url, r->items, r->items_len,
-				      w->warc_file, w->offset) ||
-			  output_items(&c->out, c->ilines.data, c->ilines.len)))
-		c->fatal = 1;
-	w->items_end = c->out.items_off;
-	stats_extract(&c->st, r->nitems, r->items_dropped, r->items_cut,
-		      r->jsonld_invalid, r->not_extracted);
-}
-
-static int on_result(struct coord *c, struct shard_proc *sp, const struct frame *f)
-{
-	struct msg_result r;
-	struct pages_where w;
-	struct fentry *e;
-	uint64_t off = 0;
-
-	memset(&w, 0, sizeof(w));
-	if (msg_result_decode(f->body, f->body_len, &r))
-		return SC_EPROTO;
-	if ((uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
-	    (c->cfg->extract_only && f->blob_len) || (f->blob_len && !r.warc_resp_len))
-		return SC_EPROTO;
-	e = procs_slot_take(sp, r.id);
-	if (!e)
-		return SC_EPROTO;
-	if (f->blob_len) {
-		const void *rec;
-		size_t rec_len;
-		uint32_t resp_len;
-
-		archive_result(&c->ar, e->url, &r, f->blob, f->blob_len, &rec, &rec_len,
-			       &resp_len, &w);
-		if (output_records(&c->out, rec, rec_len, &w.warc_file, &off))
-			c->fatal = 1;
-		w.offset = off + r.warc_req_len;
-		w.length = resp_len;
-		archive_stored(&c->ar, e->url, &r, &w);
-	}
-	if (FENTRY_KIND(e->redirects) == FENTRY_SITEMAP)
-		w.kind = "sitemap";
-	if ((r.flags & MSG_RES_EXTRACT) && !c->fatal)
-		take_items(c, e->url, &r, &w);
-	if (!c->fatal)
-		write_page(c, e->url, e->depth, e->referrer, &r, &w,
-			   FENTRY_LEVEL(e->redirects) ? PAGES_REQUISITE : PAGES_PAGE);
-	c->st.requisites += FENTRY_LEVEL(e->redirects) != 0;
-	if (r.links_dropped) {
-		c->st.links_dropped += r.links_dropped;
-		log_info("'%s': %u links or requisites past the per-page caps (%d, %d) "
-			 "dropped", e->url, r.links_dropped, SC_LINKS_MAX, SC_REQUISITES_MAX);
-	}
-	take_links(c, e, &r);
-	e->host_gap_ms = r.host_gap_ms;
-	c->fr->ops->done(c->fr, e);
-	return 0;
-}
-
-/* The sitemaps a robots.txt named (--sitemaps): admitted as sitemaps. */
-static int on_found(struct coord *c, const struct frame *f)
-{
-	struct msg_found m;
-	struct rstr *ref;
-	const char *u;
-
-	if (msg_found_decode(f->body, f->body_len, &m))
-		return -1;
-	ref = m.from[0] ? rstr_new(m.from) : NULL;
-	for (u = m.urls; u < m.urls + m.urls_len; u += strlen(u) + 1)
-		admit(c, u, 0, FENTRY_WORD(FENTRY_SITEMAP, 0), ref, 0);
-	rstr_put(ref);
-	return 0;
-}
-
-/* A robots.txt response: its records and a "kind":"robots" line; no
- * credit, no page of the crawl (crawler/pages.h). */
-static int on_robots(struct coord *c, const struct frame *f)
-{
-	struct msg_result r;
-	struct pages_where w;
-	const char *url;
-	uint64_t off = 0;
-
-	memset(&w, 0, sizeof(w));
-	if (msg_robots_decode(f->body, f->body_len, &url, &r) ||
-	    (uint64_t)r.warc_req_len + r.warc_resp_len != f->blob_len ||
-	    !r.warc_resp_len)
-		return SC_EPROTO;
-	if (output_records(&c->out, f->blob, f->blob_len, &w.warc_file, &off))
-		c->fatal = 1;
-	w.offset = off + r.warc_req_len;
-	w.length = r.warc_resp_len;
-	if (!c->fatal) {
-		pages_line_as(&c->line, PAGES_ROBOTS, url, 0, NULL, &r, &w);
-		if (output_page(&c->out, c->line.data, c->line.len))
-			c->fatal = 1;
-	}
-	c->st.robots++;
-	return 0;
-}
-
 static void on_readable(struct coord *c, struct shard_proc *sp)
 {
 	struct frame f;
@@ -479,12 +174,12 @@ static void on_readable(struct coord *c, struct shard_proc *sp)
 
 	while ((nrc = frame_next(&sp->r, &f)) == 0) {
 		if (f.type == MSG_RESULT || f.type == MSG_ROBOTS) {
-			if ((f.type == MSG_RESULT ? on_result(c, sp, &f) : on_robots(c, &f))) {
+			if ((f.type == MSG_RESULT ? coord_on_result(c, sp, &f) : coord_on_robots(c, &f))) {
 				procs_lost(&c->pr, sp, "sent a malformed result");
 				return;
 			}
 		} else if (f.type == MSG_FOUND) {
-			if (on_found(c, &f)) {
+			if (coord_on_found(c, &f)) {
 				procs_lost(&c->pr, sp, "sent a malformed found message");
 				return;
 			}
@@ -722,7 +417,7 @@ static void requeue_prev(void *arg, const char *url, uint32_t depth,
 
 	if (depth == 0 && !referrer)
 		scope_add(&c->scope, url);
-	admit(c, url, depth, 0, ref, depth == 0 && !referrer);
+	coord_admit(c, url, depth, 0, ref, depth == 0 && !referrer);
 	rstr_put(ref);
 }
 
@@ -732,8 +427,8 @@ static void seed_all(struct coord *c)
 
 	for (i = 0; i < c->cfg->nseeds; i++) {
 		scope_add(&c->scope, c->cfg->seeds[i]);
-		admit(c, c->cfg->seeds[i], 0, 0, NULL, 1);
-		admit_seed_sitemap(c, c->cfg->seeds[i]);
+		coord_admit(c, c->cfg->seeds[i], 0, 0, NULL, 1);
+		coord_admit_seed_sitemap(c, c->cfg->seeds[i]);
 	}
 }
 
