@@ -217,7 +217,7 @@ t1_sc() {
 	if [ "$2" = $PAGES ] && [ "$3" = 0 ] && [ "$4" = 0 ]; then note="$note (every page exactly once)"
 	else note="$note (NOT every page exactly once)"; fi
 	[ $rc = 0 ] && [ ! -f "$out/stats.json" ] && rc=99
-	[ ${#ex[@]} -gt 0 ] && note="$note; items $(wc -l <"$out/items.jsonl" 2>/dev/null || echo 0) of $PAGES"
+	[ -f "$out/items.jsonl" ] && note="$note; items $(wc -l <"$out/items.jsonl" 2>/dev/null || echo 0) of $PAGES"
 	cpu=$(awk -v a="$(jnum "$out/stats.json" coord_cpu_s)" -v b="$(jnum "$out/stats.json" shards_cpu_s)" 'BEGIN { print a + b }')
 	row T1 "$label" "$r" "$rc" "$wall" "$1" "$5" "$cpu" \
 		"$(jnum "$out/stats.json" coord_max_rss_kb)" "$(jnum "$out/stats.json" shard_max_rss_kb)" \
