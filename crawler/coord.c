@@ -250,6 +250,10 @@ static void view(const struct coord *c, struct stats_view *v)
 	v->frontier_mem_bytes = fc.mem_bytes;
 	v->spill_bytes = fc.spill_bytes;
 	v->spilled = fc.spilled;
+	v->crawl_nodes = fc.crawl_nodes;
+	v->crawl_done = fc.crawl_done;
+	v->crawl_leases = fc.crawl_leases;
+	v->offline = fc.offline;
 }
 
 static void progress(struct coord *c)

@@ -149,6 +149,10 @@ void stats_progress(const struct crawl_stats *st, const struct stats_view *v)
 			(unsigned long long)v->transfers,
 			(unsigned long long)errors, bytes);
 	}
+	if (v->crawl_nodes)
+		fprintf(stderr, "  | crawl: %llu done, %llu hosts leased, %llu nodes%s",
+			(unsigned long long)v->crawl_done, (unsigned long long)v->crawl_leases,
+			(unsigned long long)v->crawl_nodes, v->offline ? ", Redis unreachable" : "");
 	fflush(stderr);
 }
 

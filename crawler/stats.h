@@ -127,6 +127,12 @@ struct stats_view {
 	uint64_t frontier_mem_bytes;
 	uint64_t spill_bytes;
 	uint64_t spilled;
+	/* a shared crawl (crawl_nodes > 0): all nodes' figures, for the
+	 * progress line */
+	uint64_t crawl_nodes;
+	uint64_t crawl_done;
+	uint64_t crawl_leases;
+	int offline;            /* Redis unreachable: the node is paused */
 };
 
 /* "\r"-rewritten progress line on stderr (callers rate-limit it). */

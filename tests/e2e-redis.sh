@@ -124,6 +124,16 @@ check "--status: the crawl's counts, all done" bash -c \
 	 grep -q 'done  *$(sed -n '/^--forbidden/q;p' "$WORK/three.list" | wc -l)' '$WORK/status.out' &&
 	 grep -q 'leased  *0' '$WORK/status.out'"
 
+# a node's progress line (shown on a terminal: script(1) gives it one)
+# carries the crawl-wide figures
+LOG="$WORK/tty.log"
+start_server "$BUILD" "$LOG" --hosts 1 --pages 30 --latency-ms 100 || exit 1
+timeout 60 script -qfec "$SC -j 1 -o '$WORK/tty-1' --redis '$RURL' --crawl tty \
+	--resolve h0.test:$SRV_PORT:127.0.0.1 http://h0.test:$SRV_PORT/" /dev/null >"$WORK/tty.out" 2>&1
+stop_server
+check "the progress line shows the crawl's figures: done, hosts leased, nodes" \
+	grep -q '| crawl: [0-9]* done, [0-9]* hosts leased, 1 nodes' "$WORK/tty.out"
+
 echo "e2e-redis: politeness across nodes"
 LOG="$WORK/delay.log"
 start_server "$BUILD" "$LOG" || exit 1
