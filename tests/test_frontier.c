@@ -350,7 +350,7 @@ static void test_requeue(void)
 	rm_dir("d");
 }
 
-/* (e) the seen set and the host quota, as a table of admissions. */
+/* (e) the seen set and host quota (d.test: a resume's replay; s.test: seeds). */
 static void test_seen_quota(void)
 {
 	static const struct {
@@ -371,14 +371,12 @@ static void test_seen_quota(void)
 		{ "http://q.test/1", "q.test:80", 3, FRONTIER_SEEN },
 		{ "http://r.test/1", "r.test:80", 3, FRONTIER_QUEUED },
 		{ "http://q.test/4", "q.test:80", 0, FRONTIER_QUEUED },
-		/* a resume: done URLs (marked seen) still count when replayed */
 		{ "http://d.test/1", NULL, 0, 1 },
 		{ "http://d.test/2", NULL, 0, 1 },
 		{ "http://d.test/1", "d.test:80", FRONTIER_QUOTA_REPLAY, FRONTIER_SEEN },
 		{ "http://d.test/2", "d.test:80", FRONTIER_QUOTA_REPLAY, FRONTIER_SEEN },
 		{ "http://d.test/3", "d.test:80", FRONTIER_QUOTA_REPLAY, FRONTIER_QUEUED },
 		{ "http://d.test/4", "d.test:80", 3, FRONTIER_QUOTA },
-		/* a seed: counted, never refused, a repeat not counted again */
 		{ "http://s.test/1", "s.test:80", FRONTIER_QUOTA_NEVER, FRONTIER_QUEUED },
 		{ "http://s.test/1", "s.test:80", FRONTIER_QUOTA_NEVER, FRONTIER_SEEN },
 		{ "http://s.test/2", "s.test:80", 2, FRONTIER_QUEUED },
