@@ -241,6 +241,7 @@ int coord_on_result(struct coord *c, struct shard_proc *sp, const struct frame *
 		w.kind = "sitemap";
 	if ((r.flags & MSG_RES_EXTRACT) && !c->fatal)
 		take_items(c, e->url, &r, &w);
+	w.level = FENTRY_LEVEL(e->redirects);
 	if (!c->fatal)
 		write_page(c, e->url, e->depth, e->referrer, &r, &w,
 			   FENTRY_LEVEL(e->redirects) ? PAGES_REQUISITE : PAGES_PAGE);

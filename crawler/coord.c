@@ -411,17 +411,19 @@ static struct frontier *frontier_open(const struct crawl_config *cfg)
 }
 
 /* --recrawl: every URL of the previous crawl is queued again (its seeds
- * as seeds), so a page that answers 304, and so is not parsed, still has
- * the URLs it linked to checked. */
+ * as seeds, its requisites and sitemaps as what they were), so a page that
+ * answers 304, and so is not parsed, still has the URLs it linked to
+ * checked. */
 static void requeue_prev(void *arg, const char *url, uint32_t depth,
-			 const char *referrer)
+			 const char *referrer, uint32_t level, int sitemap)
 {
 	struct coord *c = arg;
 	struct rstr *ref = referrer ? rstr_new(referrer) : NULL;
+	uint32_t hops = sitemap ? FENTRY_WORD(FENTRY_SITEMAP, 0) : FENTRY_HOPS(0, level);
 
-	if (depth == 0 && !referrer)
+	if (depth == 0 && !referrer && !level && !sitemap)
 		scope_add(&c->scope, url);
-	coord_admit(c, url, depth, 0, ref, depth == 0 && !referrer);
+	coord_admit(c, url, depth, hops, ref, depth == 0 && !referrer && !level);
 	rstr_put(ref);
 }
 

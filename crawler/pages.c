@@ -60,8 +60,11 @@ void pages_line_as(struct buf *b, enum pages_kind kind, const char *url,
 			json_cstr(b, r->not_extracted);
 		}
 	}
-	if (kind == PAGES_REQUISITE)
+	if (kind == PAGES_REQUISITE) {
 		buf_puts(b, ",\"requisite\":true");
+		if (w && w->level)
+			buf_printf(b, ",\"level\":%u", w->level);
+	}
 	else if (kind == PAGES_ROBOTS)
 		buf_puts(b, ",\"kind\":\"robots\"");
 	else if (w && w->kind) {

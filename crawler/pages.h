@@ -9,7 +9,8 @@
  *   items, items_end, items_dropped, items_cut, jsonld_invalid,
  *   not_extracted (only for a page an extraction rule matched, the last
  *   four only when non-zero or set),
- *   requisite (true, only for a page requisite), kind ("robots", only for
+ *   requisite (true, only for a page requisite) and level (its requisite
+ *   level, with it), kind ("robots", only for
  *   a robots.txt response: not a page of the crawl; "sitemap" for a
  *   sitemap fetched with --sitemaps, which is one),
  *   etag, last_modified (only when the response had them),
@@ -39,6 +40,8 @@ struct pages_where {
 	const char *kind;       /* what the URL was fetched as, when not a page
 				 * ("sitemap"); NULL for a page */
 	uint64_t items_end;     /* with MSG_RES_EXTRACT */
+	uint32_t level;         /* a requisite's level (1: a page's own; one more
+				 * through each stylesheet), 0 when unknown */
 	const char *revisit;    /* NULL, or what crawler/revisit.h wrote */
 	const char *recrawl;    /* NULL without --recrawl */
 };

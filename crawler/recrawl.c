@@ -131,15 +131,20 @@ int recrawl_each(struct recrawl *rc, recrawl_fn *fn, void *arg)
 	}
 	while (fgets(rc->line, SC_SETTINGS_LINE_MAX, fp)) {
 		size_t len = strlen(rc->line);
-		uint64_t depth = 0;
+		uint64_t depth = 0, level;
 
 		if (!len || rc->line[len - 1] != '\n' ||
 		    !pages_str(rc->line, "url", rc->url, SC_URL_MAX + 1) ||
 		    is_robots(rc->url))
 			continue;
 		pages_num(rc->line, "depth", &depth);
+		level = 0;
+		if (strstr(rc->line, ",\"requisite\":true,") &&
+		    (!pages_num(rc->line, "level", &level) || level == 0 || level > 255))
+			level = 1;
 		fn(arg, rc->url, (uint32_t)depth,
-		   pages_str(rc->line, "referrer", ref, SC_URL_MAX + 1) ? ref : NULL);
+		   pages_str(rc->line, "referrer", ref, SC_URL_MAX + 1) ? ref : NULL,
+		   (uint32_t)level, strstr(rc->line, ",\"kind\":\"sitemap\",") != NULL);
 	}
 	fclose(fp);
 	free(ref);

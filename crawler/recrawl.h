@@ -53,10 +53,13 @@ void recrawl_release(struct recrawl *rc);
 /* 1 and *p when the previous crawl has a record of url worth revisiting. */
 int recrawl_find(struct recrawl *rc, const char *url, struct recrawl_prev *p);
 
-/* Call fn for each URL of the previous crawl, in its order, with its depth
- * and referrer (NULL: a seed).  0, or -1 when the file cannot be read. */
+/* Call fn for each URL of the previous crawl, in its order, with its depth,
+ * referrer (NULL: a seed) and what it was fetched as: a page requisite of
+ * that level (1 when its line names none; 0: not one), a sitemap
+ * (pages.jsonl's "requisite", "level" and "kind").  0, or -1 when the file
+ * cannot be read. */
 typedef void recrawl_fn(void *arg, const char *url, uint32_t depth,
-			const char *referrer);
+			const char *referrer, uint32_t level, int sitemap);
 int recrawl_each(struct recrawl *rc, recrawl_fn *fn, void *arg);
 
 #endif

@@ -103,6 +103,29 @@ check "resume: every requisite once in pages.jsonl, still marked, with its refer
 	node tests/req-check.mjs resume "$OUT" "$WORK/resume.log" "$P"
 check "resume: WARC files valid" node tests/warc-check.mjs "$OUT"
 
+# --recrawl: the previous crawl's requisites are queued as requisites, at
+# their levels (pages.jsonl's "level"), so the depth cap still holds; both
+# crawls against one server (the URLs name its port)
+LOG="$WORK/recrawl.log"
+start_server "$BUILD" "$LOG" --hosts 1 --pages 5
+P=$SRV_PORT
+for run in prev again; do
+	extra=()
+	[ $run = again ] && extra=(--recrawl "$WORK/prev")
+	timeout 120 "$SC" -q -j 2 -c 8 -o "$WORK/$run" --resolve "req.test:$P:127.0.0.1" \
+		--resolve "assets.test:$P:127.0.0.1" "${extra[@]}" "http://req.test:$P/" \
+		>/dev/null 2>"$WORK/$run.stderr"
+done
+stop_server
+levels() { grep -o '"level":[0-9]*' "$1" | sort | uniq -c; }
+check "--recrawl: every requisite again a requisite, at its level" sh -c "
+	test \$(grep -c '\"requisite\":true' '$WORK/prev/pages.jsonl') -ge 30 &&
+	test \$(grep -c '\"requisite\":true' '$WORK/prev/pages.jsonl') = \$(grep -c '\"requisite\":true' '$WORK/again/pages.jsonl') &&
+	grep -q '\"level\":5' '$WORK/again/pages.jsonl'"
+check "--recrawl: the same number of requisites at each level" \
+	test "$(levels "$WORK/prev/pages.jsonl")" = "$(levels "$WORK/again/pages.jsonl")"
+check "--recrawl: the stylesheet past the cap is still not read" sh -c "! grep -q too-deep '$LOG'"
+
 echo "e2e-requisites: $pass passed, $fail failed"
 [ "$fail" = 0 ] && rm -rf "$WORK"
 [ "$fail" = 0 ]
