@@ -72,6 +72,7 @@
  * shard died, and those URLs are few.
  */
 #include "crawler/frontier.h"
+#include "crawler/ring.h"
 
 #include "common/err.h"
 #include "common/limits.h"
@@ -86,7 +87,7 @@
 
 struct lhost {
 	struct lhost *hnext;            /* hash chain */
-	struct lhost *rnext, *rprev;    /* the shard's ring, when in_ring */
+	struct ring_link link;          /* in its shard's ring (crawler/ring.h) */
 	struct lhost *fnext;            /* the refill list, when in_refill */
 	struct fentry *head, *tail;     /* queued in memory */
 	struct spillq *ovf;             /* the overflow queue, when hot */
@@ -96,7 +97,7 @@ struct lhost {
 	uint32_t out;                   /* entries out in the shard */
 	uint32_t demand;                /* what it adds to its shard's demand */
 	int shard;
-	uint8_t in_ring, in_refill;
+	uint8_t in_refill;
 	char key[];
 };
 
@@ -113,7 +114,7 @@ struct flocal {
 	size_t qmask, qcount;
 	struct lhost **htab;
 	size_t hmask, hcount;
-	struct lhost **ring;            /* per shard */
+	struct ring_link **ring;            /* per shard */
 	uint64_t *demand;               /* per shard */
 	struct lhost *refill_head, *refill_tail;
 	struct lhost *refilling;        /* the host spillq_pop() fills */
@@ -277,39 +278,6 @@ static void host_free(struct flocal *f, struct lhost *h)
 	free(h);
 }
 
-static void ring_add(struct flocal *f, struct lhost *h)
-{
-	struct lhost **head = &f->ring[h->shard];
-
-	if (!*head) {
-		h->rnext = h->rprev = h;
-		*head = h;
-	} else {
-		/* just before the head: last in turn */
-		h->rnext = *head;
-		h->rprev = (*head)->rprev;
-		h->rprev->rnext = h;
-		(*head)->rprev = h;
-	}
-	h->in_ring = 1;
-}
-
-static void ring_del(struct flocal *f, struct lhost *h)
-{
-	struct lhost **head = &f->ring[h->shard];
-
-	if (h->rnext == h) {
-		*head = NULL;
-	} else {
-		h->rprev->rnext = h->rnext;
-		h->rnext->rprev = h->rprev;
-		if (*head == h)
-			*head = h->rnext;
-	}
-	h->rnext = h->rprev = NULL;
-	h->in_ring = 0;
-}
-
 /*
  * The one place a host's state follows from its counts: its place in the
  * ring, its part of the shard's demand, and its life (a host with nothing
@@ -320,10 +288,7 @@ static void host_update(struct flocal *f, struct lhost *h)
 	int want = h->nmem > 0 && h->out < f->window;
 	uint64_t d = h->nmem + (h->ovf ? h->ovf->count : 0) + h->out;
 
-	if (want && !h->in_ring)
-		ring_add(f, h);
-	else if (!want && h->in_ring)
-		ring_del(f, h);
+	ring_set(&f->ring[h->shard], &h->link, want);
 	if (d > f->per_host)
 		d = f->per_host;
 	f->demand[h->shard] += d - h->demand;
@@ -625,14 +590,15 @@ static struct fentry *local_next(struct frontier *fr, int shard, int *err)
 		*err = r;
 		return NULL;
 	}
-	if (!(h = f->ring[shard]))
+	if (!f->ring[shard])
 		return NULL;
+	h = RING_ENTRY(f->ring[shard], struct lhost, link);
 	e = mem_pop(f, h);
 	e->owner = h;
 	h->out++;
 	f->out++;
 	/* the next turn goes to the next host */
-	f->ring[shard] = h->rnext;
+	ring_turn(&f->ring[shard]);
 	if (h->ovf && under_half(f, h))
 		refill_add(f, h);
 	host_update(f, h);

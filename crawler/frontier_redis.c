@@ -32,6 +32,7 @@
  * and the loop splits it over the shards as it splits a local --rate.
  */
 #include "crawler/frontier.h"
+#include "crawler/ring.h"
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -58,7 +59,7 @@
 
 struct rhost {
 	struct rhost *hnext;
-	struct rhost *rnext, *rprev;    /* the shard's ring, when in_ring */
+	struct ring_link link;          /* in its shard's ring (crawler/ring.h) */
 	struct fentry *head, *tail;     /* taken from Redis, not handed out */
 	uint64_t hash;
 	uint64_t remote;                /* URLs queued in Redis, at last look */
@@ -67,7 +68,7 @@ struct rhost {
 	uint32_t unacked;               /* done here, the ack not confirmed */
 	uint32_t gap_ms;                /* the largest gap its shard reported */
 	int shard;
-	uint8_t in_ring, lost;
+	uint8_t lost;
 	char key[];
 };
 
@@ -84,7 +85,7 @@ struct fredis {
 	char node[128];
 	struct rhost **htab;
 	size_t hmask, hcount;
-	struct rhost **ring;
+	struct ring_link **ring;
 	uint64_t *demand;
 	uint32_t per_host, window, concurrency;
 	uint64_t lease_ms;
@@ -156,38 +157,6 @@ static struct rhost *host_new(struct fredis *f, const char *key)
 	return h;
 }
 
-static void ring_add(struct fredis *f, struct rhost *h)
-{
-	struct rhost **head = &f->ring[h->shard];
-
-	if (!*head) {
-		h->rnext = h->rprev = h;
-		*head = h;
-	} else {
-		h->rnext = *head;
-		h->rprev = (*head)->rprev;
-		h->rprev->rnext = h;
-		(*head)->rprev = h;
-	}
-	h->in_ring = 1;
-}
-
-static void ring_del(struct fredis *f, struct rhost *h)
-{
-	struct rhost **head = &f->ring[h->shard];
-
-	if (h->rnext == h) {
-		*head = NULL;
-	} else {
-		h->rprev->rnext = h->rnext;
-		h->rnext->rprev = h->rprev;
-		if (*head == h)
-			*head = h->rnext;
-	}
-	h->rnext = h->rprev = NULL;
-	h->in_ring = 0;
-}
-
 static void host_free(struct fredis *f, struct rhost *h)
 {
 	struct rhost **p = &f->htab[h->hash & f->hmask];
@@ -205,10 +174,7 @@ static void host_update(struct fredis *f, struct rhost *h)
 	int want = h->nq > 0 && h->out < f->window && !h->lost;
 	uint64_t d = h->lost ? 0 : h->nq + h->remote + h->out;
 
-	if (want && !h->in_ring)
-		ring_add(f, h);
-	else if (!want && h->in_ring)
-		ring_del(f, h);
+	ring_set(&f->ring[h->shard], &h->link, want);
 	if (d > f->per_host)
 		d = f->per_host;
 	f->demand[h->shard] += d - h->demand;
@@ -367,8 +333,9 @@ static struct fentry *redis_next(struct frontier *fr, int shard, int *err)
 	struct fentry *e;
 
 	*err = 0;
-	if (!f->conn.ctx || !(h = f->ring[shard]))
+	if (!f->conn.ctx || !f->ring[shard])
 		return NULL;
+	h = RING_ENTRY(f->ring[shard], struct rhost, link);
 	e = h->head;
 	h->head = e->next;
 	if (!h->head)
@@ -378,7 +345,7 @@ static struct fentry *redis_next(struct frontier *fr, int shard, int *err)
 	h->out++;
 	f->queued_mem--;
 	f->out++;
-	f->ring[shard] = h->rnext;
+	ring_turn(&f->ring[shard]);
 	host_update(f, h);
 	return e;
 }
