@@ -73,9 +73,10 @@ void page_fail(struct page_worker *w, struct frame_writer *out, uint64_t id,
 	page_send(w, out, &r, NULL, 0);
 }
 
-/* Decode the body of a response into w->parse; 0, or -1 with why set. */
-static int page_decode(struct page_worker *w, const struct page_in *in,
-		       const char *pay, size_t pay_len, char *why, size_t n)
+/* Decode the body of a response into out (w->parse for a page, up to its
+ * cap); 0, or -1 with why set. */
+static int page_decode(const struct page_in *in, const char *pay, size_t pay_len,
+		       struct buf *out, char *why, size_t n)
 {
 	const char *enc = "";
 	size_t enc_len = 0;
@@ -83,8 +84,8 @@ static int page_decode(struct page_worker *w, const struct page_in *in,
 
 	if (!http_header(in->hdr, in->hdr_len, "Content-Encoding", &enc, &enc_len))
 		enc_len = 0;
-	buf_reset(&w->parse);
-	if (http_decode(enc, enc_len, pay, pay_len, &w->parse, &complete)) {
+	buf_reset(out);
+	if (http_decode(enc, enc_len, pay, pay_len, out, &complete)) {
 		log_debug("cannot decode '%.*s' body of '%s'", (int)enc_len, enc, in->url);
 		snprintf(why, n, "decode: cannot undo Content-Encoding '%.*s'",
 			 enc_len > 64 ? 64 : (int)enc_len, enc);
@@ -155,16 +156,11 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 static void page_sitemap(struct page_worker *w, const struct page_in *in,
 			 const char *pay, size_t pay_len, struct msg_result *r)
 {
-	const char *enc = "";
-	size_t enc_len = 0;
 	enum sitemap_kind kind;
-	int complete;
+	char why[128];
 
-	if (!http_header(in->hdr, in->hdr_len, "Content-Encoding", &enc, &enc_len))
-		enc_len = 0;
-	buf_reset(&w->smap_body);
-	if (http_decode(enc, enc_len, pay, pay_len, &w->smap_body, &complete)) {
-		log_info("cannot decode '%.*s' body of sitemap '%s'", (int)enc_len, enc, in->url);
+	if (page_decode(in, pay, pay_len, &w->smap_body, why, sizeof(why))) {
+		log_info("sitemap '%s': %s", in->url, why);
 		return;
 	}
 	if (sitemap_parse(&w->smap, &w->smap_gz, w->smap_body.data ? w->smap_body.data : "",
@@ -352,14 +348,14 @@ void page_process(struct page_worker *w, const struct page_in *in,
 			r.not_extracted = why;
 		}
 		if ((links || reqs || rule) &&
-		    page_decode(w, in, pay, pay_len, why, sizeof(why)) == 0) {
+		    page_decode(in, pay, pay_len, &w->parse, why, sizeof(why)) == 0) {
 			if (rule)
 				page_extract(w, in, rule, links, &r);
 			if ((links && !follow) || reqs)
 				page_links(w, in, &r, 0, links && !follow);
 		}
 	} else if (ok && reqs && page_is_css(r.content_type)) {
-		if (page_decode(w, in, pay, pay_len, why, sizeof(why)) == 0)
+		if (page_decode(in, pay, pay_len, &w->parse, why, sizeof(why)) == 0)
 			page_links(w, in, &r, 1, 0);
 	}
 	log_debug("done '%s' %u %s", in->url, r.status, r.error ? r.error : "");
