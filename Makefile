@@ -40,7 +40,7 @@ COMMON_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 SHARD_OBJ   := $(patsubst %.c,$(BUILD)/%.o,$(wildcard shard/*.c))
 CRAWLER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard crawler/*.c))
 TEST_BIN    := $(patsubst tests/%.c,$(BUILD)/%,$(wildcard tests/test_*.c))
-TOOL_BIN    := $(BUILD)/testsrv
+TOOL_BIN    := $(BUILD)/testsrv $(BUILD)/htmltok-dump
 
 .PHONY: all programs check-deps deps run test check asan test-asan bench install clean
 all: check-deps shardcrawl
@@ -63,6 +63,9 @@ $(BUILD)/test_%: $(BUILD)/tests/test_%.o $(CRAWLER_OBJ) $(SHARD_OBJ) $(COMMON_OB
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(filter-out $(BUILD)/crawler/main.o,$(CRAWLER_OBJ)) $(SHARD_OBJ) $(COMMON_OBJ) $(ALL_LDLIBS)
 
 $(BUILD)/testsrv: $(BUILD)/tests/testsrv.o $(BUILD)/tests/shop.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/htmltok-dump: $(BUILD)/tests/htmltok/dump.o $(COMMON_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 programs: check-deps $(BUILD)/shardcrawl $(TEST_BIN) $(TOOL_BIN)

@@ -51,13 +51,14 @@ size_t embed_srcset(const char *s, size_t max,
 	return given;
 }
 
-/* The value of attribute name, or NULL. */
+/* The value of attribute name (lowercase, as the tokenizer gives names),
+ * or NULL. */
 static const char *embed_attr(const char *const *atts, const char *name)
 {
 	if (!atts)
 		return NULL;
 	for (; atts[0]; atts += 2)
-		if (strcasecmp(atts[0], name) == 0)
+		if (atts[0][0] == name[0] && strcmp(atts[0], name) == 0)
 			return atts[1];
 	return NULL;
 }
@@ -121,45 +122,45 @@ void embed_element(const char *name, const char *const *atts,
 		fn(arg, EMBED_CSS, style, strlen(style));
 	switch (name[0] | 0x20) {
 	case 'a':
-		if (strcasecmp(name, "audio") == 0)
+		if (strcmp(name, "audio") == 0)
 			embed_give(&c, embed_attr(atts, "src"));
 		return;
 	case 'e':
-		if (strcasecmp(name, "embed") == 0)
+		if (strcmp(name, "embed") == 0)
 			embed_give(&c, embed_attr(atts, "src"));
 		return;
 	case 'i':
-		if (strcasecmp(name, "img") == 0) {
+		if (strcmp(name, "img") == 0) {
 			embed_give(&c, embed_attr(atts, "src"));
 			embed_srcset_of(&c, atts);
-		} else if (strcasecmp(name, "input") == 0) {
+		} else if (strcmp(name, "input") == 0) {
 			const char *type = embed_attr(atts, "type");
 			if (type && strcasecmp(type, "image") == 0)
 				embed_give(&c, embed_attr(atts, "src"));
 		}
 		return;
 	case 'l':
-		if (strcasecmp(name, "link") == 0 && embed_rel(embed_attr(atts, "rel")))
+		if (strcmp(name, "link") == 0 && embed_rel(embed_attr(atts, "rel")))
 			embed_give(&c, embed_attr(atts, "href"));
 		return;
 	case 'o':
-		if (strcasecmp(name, "object") == 0)
+		if (strcmp(name, "object") == 0)
 			embed_give(&c, embed_attr(atts, "data"));
 		return;
 	case 's':
-		if (strcasecmp(name, "script") == 0) {
+		if (strcmp(name, "script") == 0) {
 			embed_give(&c, embed_attr(atts, "src"));
-		} else if (strcasecmp(name, "source") == 0) {
+		} else if (strcmp(name, "source") == 0) {
 			embed_give(&c, embed_attr(atts, "src"));
 			embed_srcset_of(&c, atts);
 		}
 		return;
 	case 't':
-		if (strcasecmp(name, "track") == 0)
+		if (strcmp(name, "track") == 0)
 			embed_give(&c, embed_attr(atts, "src"));
 		return;
 	case 'v':
-		if (strcasecmp(name, "video") == 0) {
+		if (strcmp(name, "video") == 0) {
 			embed_give(&c, embed_attr(atts, "src"));
 			embed_give(&c, embed_attr(atts, "poster"));
 		}

@@ -1,42 +1,32 @@
 /*
- * links.c - link extraction with libxml2's HTML parser in SAX mode; see
+ * links.c - link extraction over the start tags of common/htmltok.h; see
  * links.h.
  *
- * Only startElement is set on the SAX handler: no tree is built, and
- * character data, comments and end tags cost nothing on our side.  Each
- * link is resolved and normalized at once (url_base_resolve()), looked up
- * in a small open-addressing table of the URLs already kept, and appended
- * to l->urls.  The table stores offsets into l->urls plus a generation
- * number, so emptying it for the next page is one increment.
+ * Each link is resolved and normalized at once (url_base_resolve()), looked
+ * up in a small open-addressing table of the URLs already kept, and
+ * appended to l->urls.  The table stores offsets into l->urls plus a
+ * generation number, so emptying it for the next page is one increment.
  *
- * libxml2 2.9.14 needs help with hostile documents; each workaround is
- * explained where it is made: NUL bytes and tags with very many attributes
- * (links_markup()), deep nesting (links_flatten()), undeclared UTF-8
- * and errors printed despite HTML_PARSE_NOERROR (links_extract()).
+ * The tokenizer reads bytes; a document is read as UTF-8 first, and read
+ * again from its text converted to UTF-8 (common/charset.h, into l->markup)
+ * only when a URL it gave held a byte past ASCII and the document is not
+ * UTF-8: it declares another charset, or the URL is not valid UTF-8.
  */
 #include "common/links.h"
+#include "common/charset.h"
 #include "common/css.h"
 #include "common/embed.h"
 #include "common/err.h"
+#include "common/htmltok.h"
 #include "common/limits.h"
 #include "common/url.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/xmlerror.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define LINKS_HTML_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
-			    HTML_PARSE_NOWARNING | HTML_PARSE_NONET | \
-			    HTML_PARSE_COMPACT)
 #define LINKS_MIN_SLOTS 64
-#define LINKS_DEPTH_MAX 128     /* open elements kept by the parser */
-#define LINKS_ATTR_MAX  256     /* attributes of one tag given to it */
-/* What a NUL byte of the document is replaced by (see links_markup()). */
-#define LINKS_NUL_MARK  '\x01'
 
 struct links_slot {
 	uint32_t off;           /* of the URL in l->urls, or l->reqs (req set) */
@@ -48,13 +38,17 @@ struct links_slot {
 /* State of one links_extract() call, the SAX callbacks' user data. */
 struct links_parse {
 	struct links *l;
-	htmlParserCtxtPtr ctxt;
 	struct url_base page;   /* the page URL */
 	struct url_base base;   /* the first <base href>, when base_set */
 	int base_seen;
 	int base_set;
-	int nul_marked;         /* NUL bytes were replaced by LINKS_NUL_MARK */
 	unsigned flags;         /* LINKS_* */
+	const char *doc;        /* the document as read (for <style> text) */
+	int reread;             /* reading converted text: no more charset checks */
+	int high;               /* a URL held a byte past ASCII ... */
+	int bad_utf8;           /* ... that was not valid UTF-8 */
+	int declared;           /* a <meta> named the charset ... */
+	char charset[CHARSET_NAME_MAX]; /* ... this one ("" for UTF-8) */
 };
 
 static size_t links_bytes_cap(size_t max)
@@ -78,6 +72,7 @@ void links_init(struct links *l, size_t max)
 	l->reqs_dropped = 0;
 	l->nstyles = 0;
 	buf_init(&l->markup, SC_PARSE_MAX + 16);
+	htmltok_init(&l->tok);
 	l->count = 0;
 	l->dropped = 0;
 	l->truncated = 0;
@@ -111,6 +106,7 @@ void links_release(struct links *l)
 	buf_release(&l->urls);
 	buf_release(&l->reqs);
 	buf_release(&l->markup);
+	htmltok_release(&l->tok);
 	l->nreqs = 0;
 	l->reqs_dropped = 0;
 	free(l->slots);
@@ -238,6 +234,23 @@ int links_keep(struct links *l, const char *u)
 	return links_store(l, u, 0);
 }
 
+/* Note a value past ASCII, for the charset check of links_extract(). */
+static void links_note_bytes(struct links_parse *p, const char *v)
+{
+	const char *c;
+
+	if (p->reread)
+		return;
+	for (c = v; *c; c++)
+		if ((unsigned char)*c >= 0x80)
+			break;
+	if (!*c)
+		return;
+	p->high = 1;
+	if (!charset_utf8_valid(v, strlen(v)))
+		p->bad_utf8 = 1;
+}
+
 /* Resolve ref and keep it once: as a link, or a requisite when req. */
 static void links_put(struct links_parse *p, const char *ref, unsigned req)
 {
@@ -246,8 +259,7 @@ static void links_put(struct links_parse *p, const char *ref, unsigned req)
 
 	if (!ref || (!req && l->nofollow))
 		return;
-	if (p->nul_marked && strchr(ref, LINKS_NUL_MARK))
-		return;
+	links_note_bytes(p, ref);
 	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u))
 		return;
 	links_store(l, u, req);
@@ -290,14 +302,13 @@ static void links_embed(void *arg, enum embed_kind kind, const char *s, size_t n
 	links_put(p, ref, 1);
 }
 
-/* The value of attribute name (first occurrence), or NULL. */
-static const char *links_attr(const xmlChar **atts, const char *name)
+/* The value of attribute name (the tokenizer keeps the first of a name
+ * and lowercases names), or NULL. */
+static const char *links_attr(const char *const *atts, const char *name)
 {
-	if (!atts)
-		return NULL;
 	for (; atts[0]; atts += 2)
-		if (strcasecmp((const char *)atts[0], name) == 0)
-			return (const char *)atts[1];
+		if (atts[0][0] == name[0] && strcmp(atts[0], name) == 0)
+			return atts[1];
 	return NULL;
 }
 
@@ -381,6 +392,7 @@ static void links_base(struct links_parse *p, const char *href)
 	if (!href || p->base_seen)
 		return;
 	p->base_seen = 1;
+	links_note_bytes(p, href);
 	if (url_base_resolve(&p->page, href, &u))
 		return;
 	if (url_base_set(&p->base, u) == 0)
@@ -388,15 +400,64 @@ static void links_base(struct links_parse *p, const char *href)
 	free(u);
 }
 
-static void links_meta(struct links_parse *p, const xmlChar **atts)
+/*
+ * The charset a <meta> declares: its charset attribute, or the "charset="
+ * in the content of an http-equiv="Content-Type" one (the HTML standard's
+ * "extracting a character encoding from a meta element").  The first
+ * declaration counts.
+ */
+static void links_meta_charset(struct links_parse *p, const char *charset,
+			       const char *equiv, const char *content)
+{
+	const char *v = charset;
+	size_t n;
+
+	if (p->declared || p->reread)
+		return;
+	if (!v && equiv && content && strcasecmp(equiv, "content-type") == 0) {
+		const char *c = strcasestr(content, "charset");
+
+		if (!c)
+			return;
+		c += 7;
+		while (links_is_space(*c))
+			c++;
+		if (*c++ != '=')
+			return;
+		while (links_is_space(*c))
+			c++;
+		if (*c == '"' || *c == '\'') {
+			const char *e = strchr(c + 1, *c);
+
+			if (!e)
+				return;
+			v = c + 1;
+			n = (size_t)(e - v);
+		} else {
+			v = c;
+			n = strcspn(v, " \t\n\r\f;");
+		}
+	} else if (v) {
+		n = strlen(v);
+	} else {
+		return;
+	}
+	if (charset_name(v, n, p->charset) == 0)
+		p->declared = 1;
+}
+
+/* A <meta>: robots nofollow, a refresh URL, a charset.  Returns 1 when the
+ * scan may stop (nofollow, and no requisites wanted). */
+static int links_meta(struct links_parse *p, const char *const *atts)
 {
 	const char *name = links_attr(atts, "name");
 	const char *equiv = links_attr(atts, "http-equiv");
 	const char *content = links_attr(atts, "content");
 	char url[SC_URL_MAX + 1];
 
+	links_meta_charset(p, links_attr(atts, "charset"), equiv, content);
 	if (!content)
-		return;
+		return 0;
 	if (name && strcasecmp(name, "robots") == 0 &&
 	    links_has_token(content, 1, "nofollow", "none")) {
 		struct links *l = p->l;
@@ -407,282 +468,97 @@ static void links_meta(struct links_parse *p, const xmlChar **atts)
 		l->truncated = l->reqs_dropped > 0;
 		l->nofollow = 1;
 		/* the links are gone; requisites, if wanted, are still read */
-		if (!(p->flags & LINKS_REQUISITES))
-			xmlStopParser(p->ctxt);
-		return;
+		return !(p->flags & LINKS_REQUISITES);
 	}
 	if (equiv && strcasecmp(equiv, "refresh") == 0 &&
 	    links_refresh_url(content, url, sizeof(url)) == 0)
 		links_add(p, url);
+	return 0;
 }
 
-/*
- * libxml2 2.9 scans its whole stack of open elements for every end tag that
- * closes none of them, so a deep document with many stray end tags costs
- * depth x tags: 100,000 <div> then 200,000 </x> (1.3 MB) take 46 s.  Links
- * need no tree: past LINKS_DEPTH_MAX open elements, the one just below the
- * element being started (already pushed when startElement runs) is
- * forgotten, so the stack and every scan stay short.  Its end tag will then
- * be a stray one, which libxml2 ignores.  The names are the parser's
- * dictionary strings, not owned by the stack.
- */
-static void links_flatten(htmlParserCtxtPtr ctxt)
-{
-	if (ctxt->nameNr > LINKS_DEPTH_MAX && ctxt->nameTab &&
-	    ctxt->name == ctxt->nameTab[ctxt->nameNr - 1]) {
-		ctxt->nameTab[ctxt->nameNr - 2] = ctxt->nameTab[ctxt->nameNr - 1];
-		ctxt->nameNr--;
-	}
-}
-
-static void links_start(void *ud, const xmlChar *xname, const xmlChar **atts)
+/* One start tag (htmltok_ops.start); 1 stops the scan. */
+static int links_start(void *ud, const char *name, const char *const *atts)
 {
 	struct links_parse *p = ud;
-	const char *name = (const char *)xname;
+	const char *href;
 
-	if (!name || (p->l->nofollow && !(p->flags & LINKS_REQUISITES)))
-		return;
-	links_flatten(p->ctxt);
+	if (p->l->nofollow && !(p->flags & LINKS_REQUISITES))
+		return 1;
 	if (p->flags & LINKS_REQUISITES)
-		embed_element(name, (const char *const *)atts, links_embed, p);
-	/* libxml2 lowercases HTML element and attribute names; strcasecmp
-	 * costs nothing more and does not rely on it. */
-	switch (name[0] | 0x20) {
+		embed_element(name, atts, links_embed, p);
+	switch (name[0]) {
 	case 'a':
-		if (strcasecmp(name, "a") != 0 && strcasecmp(name, "area") != 0)
-			return;
+		if (strcmp(name, "a") != 0 && strcmp(name, "area") != 0)
+			return 0;
 		if ((p->flags & LINKS_OBEY_REL_NOFOLLOW) &&
 		    links_has_token(links_attr(atts, "rel"), 0, "nofollow", NULL))
-			return;
-		links_add(p, links_attr(atts, "href"));
-		return;
+			return 0;
+		href = links_attr(atts, "href");
+		/* SVG's a element: xlink:href where there is no href */
+		links_add(p, href ? href : links_attr(atts, "xlink:href"));
+		return 0;
 	case 'b':
-		if (strcasecmp(name, "base") == 0)
+		if (strcmp(name, "base") == 0)
 			links_base(p, links_attr(atts, "href"));
-		return;
+		return 0;
 	case 'f':
 	case 'i':
-		if (strcasecmp(name, "frame") == 0 || strcasecmp(name, "iframe") == 0)
+		if (strcmp(name, "frame") == 0 || strcmp(name, "iframe") == 0)
 			links_add(p, links_attr(atts, "src"));
-		return;
-	case 'm':
-		if (strcasecmp(name, "meta") == 0)
-			links_meta(p, atts);
-		return;
-	}
-}
-
-/* A byte order mark of UTF-16 or UTF-32 (libxml2 detects these). */
-static int links_wide_bom(const char *s, size_t len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	return len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
-			    (u[0] == 0xfe && u[1] == 0xff) ||
-			    (len >= 4 && u[0] == 0 && u[1] == 0 &&
-			     u[2] == 0xfe && u[3] == 0xff));
-}
-
-static int links_is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/*
- * Scan the start tag whose name begins at s[i], roughly as libxml2 reads
- * it, and return where it ends.  Past LINKS_ATTR_MAX attributes, *fix is
- * set to the first byte (a letter) of an attribute name, which the caller
- * turns into '>' to end the tag there.
- */
-static size_t links_scan_tag(const char *s, size_t len, size_t i, size_t *fix)
-{
-	size_t n = 0;
-
-	*fix = len;
-	while (i < len && !links_is_space(s[i]) && s[i] != '>')
-		i++;
-	for (;;) {
-		while (i < len && links_is_space(s[i]))
-			i++;
-		if (i >= len)
-			return len;
-		if (s[i] == '>')
-			return i + 1;
-		if (s[i] == '/' && i + 1 < len && s[i + 1] == '>')
-			return i + 2;
-		if (++n > LINKS_ATTR_MAX && links_is_alpha(s[i])) {
-			*fix = i;
-			return i + 1;
-		}
-		while (i < len && !links_is_space(s[i]) && s[i] != '=' &&
-		       s[i] != '>')
-			i++;
-		while (i < len && links_is_space(s[i]))
-			i++;
-		if (i >= len || s[i] != '=')
-			continue;
-		i++;
-		while (i < len && links_is_space(s[i]))
-			i++;
-		if (i < len && (s[i] == '"' || s[i] == '\'')) {
-			const char *q = memchr(s + i + 1, s[i], len - i - 1);
-
-			i = q ? (size_t)(q - s) + 1 : len;
-		} else {
-			while (i < len && !links_is_space(s[i]) && s[i] != '>')
-				i++;
-		}
-	}
-}
-
-/* Does s[i..] start with the (lowercase) word w, any case, then a
- * delimiter of a tag name? */
-static int links_is_name(const char *s, size_t len, size_t i, const char *w)
-{
-	size_t n = strlen(w), k;
-
-	if (len - i < n)
 		return 0;
-	for (k = 0; k < n; k++)
-		if ((s[i + k] | 0x20) != w[k])
-			return 0;
-	return i + n == len || links_is_space(s[i + n]) || s[i + n] == '>' ||
-	       s[i + n] == '/';
-}
-
-/* Where the raw text of element name (script, style) ends: at its end
- * tag "</name", any case; len if it never does. */
-static size_t links_raw_end(const char *s, size_t len, size_t i, const char *name)
-{
-	while (i < len) {
-		const char *lt = memchr(s + i, '<', len - i);
-
-		if (!lt)
-			return len;
-		i = (size_t)(lt - s);
-		if (i + 2 < len && s[i + 1] == '/' && links_is_name(s, len, i + 2, name))
-			return i;
-		i++;
-	}
-	return len;
-}
-
-/*
- * Copy the markup of an HTML document into out: start tags (name and
- * attributes, as links_scan_tag() reads them) and end tags.  Text, comments,
- * declarations, processing instructions and the raw text of <script> and
- * <style> are dropped: no link can be in them, and libxml2 2.9 reads text a
- * character at a time (~20 ns a byte), which made it most of a page's cost.
- *
- * The copy also works around two weaknesses of libxml2 2.9's HTML parser:
- *
- * NUL bytes: the parse ends, silently, at a NUL in many places (right after
- * a tag, inside one) and an attribute value is cut at one.  They become
- * LINKS_NUL_MARK, which libxml2 passes through, and *nul_marked is set so
- * that a link whose value holds the mark is dropped rather than followed
- * as a different, truncated URL.
- *
- * Attributes: each new attribute of a tag is compared with all the earlier
- * ones, so one tag with 100,000 attributes (800 KB) takes 14 s.  A tag is
- * ended after LINKS_ATTR_MAX attributes.
- *
- * The text of each <style> is noted in l->styles (for the requisites).
- * Returns 0, or -1 when the document must go to the parser as it is: a
- * UTF-16 or UTF-32 document (byte order mark first), whose bytes are not
- * ASCII-compatible.
- */
-static int links_markup(const char *s, size_t len, struct links *l, int *nul_marked)
-{
-	struct buf *out = &l->markup;
-	size_t i = 0;
-
-	buf_reset(out);
-	if (links_wide_bom(s, len))
-		return -1;
-	while (i < len) {
-		const char *lt = memchr(s + i, '<', len - i);
-		size_t start, end, fix, k;
-
-		if (!lt)
-			break;
-		start = (size_t)(lt - s);
-		i = start + 1;
-		if (i >= len)
-			break;
-		if (links_is_alpha(s[i])) {
-			end = links_scan_tag(s, len, i, &fix);
-			if (fix < len)
-				end = fix;      /* cut: the tag ends here */
-		} else if (s[i] == '/' && i + 1 < len && links_is_alpha(s[i + 1])) {
-			const char *gt = memchr(s + i, '>', len - i);
-			end = gt ? (size_t)(gt - s) + 1 : len;
-			fix = len;
-		} else if (s[i] == '!' && len - i >= 3 && s[i + 1] == '-' && s[i + 2] == '-') {
-			const char *cl = memmem(s + i + 3, len - i - 3, "-->", 3);
-			i = cl ? (size_t)(cl - s) + 3 : len;
-			continue;
-		} else if (s[i] == '!' || s[i] == '?') {
-			const char *gt = memchr(s + i, '>', len - i);
-			i = gt ? (size_t)(gt - s) + 1 : len;
-			continue;
-		} else {
-			continue;       /* a '<' in text */
-		}
-		/* the buffer is as large as the document: this always fits */
-		if (buf_reserve(out, end - start + 1))
-			return -1;
-		for (k = start; k < end; k++) {
-			char c = s[k];
-			if (!c) {
-				c = LINKS_NUL_MARK;
-				*nul_marked = 1;
-			}
-			out->data[out->len++] = c;
-		}
-		if (fix < len)
-			out->data[out->len++] = '>';
-		out->data[out->len] = '\0';
-		i = end;
-		if (links_is_name(s, len, start + 1, "script"))
-			i = links_raw_end(s, len, i, "script");
-		else if (links_is_name(s, len, start + 1, "style")) {
-			size_t body = i;
-
-			i = links_raw_end(s, len, i, "style");
-			if (l->nstyles < SC_STYLES_MAX && i > body) {
-				l->styles[l->nstyles].off = body;
-				l->styles[l->nstyles++].len = i - body;
-			}
-		}
+	case 'm':
+		if (strcmp(name, "meta") == 0)
+			return links_meta(p, atts);
+		return 0;
 	}
 	return 0;
 }
 
-/* libxml2 reports errors through the context when it has one; these are
- * silenced per context below.  A few (character-set conversion) are raised
- * with no context and go to the thread's generic error handler, which
- * prints to stderr: it is swapped for this no-op during the parse. */
-static void links_no_error(void *ctx, const char *msg, ...)
+/* The text of a <style> element (htmltok_ops.style): its url()s and
+ * @imports are requisites, resolved against the document's base, which
+ * is known only at the end: noted now, read after the scan. */
+static void links_style(void *ud, size_t off, size_t len)
 {
-	(void)ctx;
-	(void)msg;
+	struct links_parse *p = ud;
+	struct links *l = p->l;
+
+	if (!(p->flags & LINKS_REQUISITES) || l->nstyles >= SC_STYLES_MAX)
+		return;
+	l->styles[l->nstyles].off = off;
+	l->styles[l->nstyles++].len = len;
 }
 
-static void links_no_serror(void *ctx, xmlErrorPtr err)
+static const struct htmltok_ops links_ops = { links_start, links_style };
+
+/* One read of the document doc (len bytes) by the tokenizer. */
+static void links_scan(struct links_parse *p, const char *doc, size_t len)
 {
-	(void)ctx;
-	(void)err;
+	struct links *l = p->l;
+	size_t i;
+
+	p->doc = doc;
+	htmltok_run(&l->tok, doc, len, &links_ops, p);
+	for (i = 0; i < l->nstyles; i++)
+		links_css(p, doc + l->styles[i].off, l->styles[i].len);
+}
+
+/* A byte order mark of UTF-16: its encoding, or NULL. */
+static const char *links_utf16(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (len >= 2 && u[0] == 0xff && u[1] == 0xfe)
+		return "UTF-16LE";
+	if (len >= 2 && u[0] == 0xfe && u[1] == 0xff)
+		return "UTF-16BE";
+	return NULL;
 }
 
 int links_extract(struct links *l, const char *html, size_t len,
 		  const char *page_url, unsigned flags)
 {
 	struct links_parse p;
-	htmlParserCtxtPtr ctxt;
-	xmlGenericErrorFunc old_err;
-	void *old_ctx;
-	const char *doc = html;
-	size_t i;
+	const char *wide;
 
 	links_reset(l);
 	memset(&p, 0, sizeof(p));
@@ -696,53 +572,38 @@ int links_extract(struct links *l, const char *html, size_t len,
 		len = SC_PARSE_MAX;
 	if (len == 0)
 		goto out;
-
-	if (links_markup(html, len, l, &p.nul_marked) == 0) {
-		html = l->markup.data;
-		len = l->markup.len;
-		if (len == 0)
-			goto out;
-	}
-
-	ctxt = htmlCreateMemoryParserCtxt(html, (int)len);
-	if (!ctxt)
+	wide = links_utf16(html, len);
+	if (wide) {
+		/* UTF-16 is not ASCII-compatible: converted before the read */
+		if (charset_to_utf8(wide, html + 2, len - 2, &l->markup) == 0) {
+			p.reread = 1;
+			links_scan(&p, l->markup.data, l->markup.len);
+		}
 		goto out;
-	/* The context's own handler (allocated with it) is the one that
-	 * builds a tree: replace all of it. */
-	memset(ctxt->sax, 0, sizeof(*ctxt->sax));
-	ctxt->sax->startElement = links_start;
-	ctxt->sax->initialized = XML_SAX2_MAGIC; /* so serror is used */
-	ctxt->sax->serror = links_no_serror;
-	ctxt->userData = &p;
-	p.ctxt = ctxt;
-	htmlCtxtUseOptions(ctxt, LINKS_HTML_OPTIONS);
-	/* Without a declared charset, libxml2 2.9 decodes the document as
-	 * ISO-8859-1 from its first non-ASCII byte on, so "caf\xc3\xa9" would
-	 * come out as "caf\xc3\x83\xc2\xa9".  Start in UTF-8: a <meta charset>
-	 * still switches (no encoder is installed for UTF-8), and at the
-	 * first invalid UTF-8 sequence libxml2 falls back to ISO-8859-1 for
-	 * the rest. */
-	xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+	}
+	links_scan(&p, html, len);
+	if (p.high && ((p.declared && p.charset[0]) ||
+		       (p.bad_utf8 && !(p.declared && !p.charset[0])))) {
+		/* Bytes past ASCII of another encoding, or not UTF-8 with no
+		 * charset declared (read as windows-1252, as browsers do):
+		 * read again from the text in UTF-8. */
+		const char *cs = p.declared && p.charset[0] ? p.charset : "WINDOWS-1252";
 
-	old_err = xmlGenericError;
-	old_ctx = xmlGenericErrorContext;
-	xmlSetGenericErrorFunc(NULL, links_no_error);
-	htmlParseDocument(ctxt);
-	xmlSetGenericErrorFunc(old_ctx, old_err);
-
-	if (ctxt->myDoc)
-		xmlFreeDoc(ctxt->myDoc);
-	htmlFreeParserCtxt(ctxt);
-	/* <style> text, against the document's base: the markup pass
-	 * dropped it, so it is read here, from the document itself */
-	for (i = 0; (flags & LINKS_REQUISITES) && i < l->nstyles; i++)
-		links_css(&p, doc + l->styles[i].off, l->styles[i].len);
+		if (charset_to_utf8(cs, html, len, &l->markup) == 0) {
+			links_reset(l);
+			url_base_release(&p.base);
+			url_base_init(&p.base);
+			p.base_seen = 0;
+			p.base_set = 0;
+			p.reread = 1;
+			links_scan(&p, l->markup.data, l->markup.len);
+		}
+	}
 out:
 	url_base_release(&p.base);
 	url_base_release(&p.page);
 	return 0;
 }
-
 int links_extract_css(struct links *l, const char *css, size_t len,
 		      const char *css_url)
 {

@@ -1,8 +1,10 @@
 /*
- * links.h - link extraction from HTML with libxml2's HTML parser (SAX).
+ * links.h - link extraction from HTML, over the start tags as a browser's
+ * tokenizer reads them (common/htmltok.h).
  *
- * What counts as a link: a/area href, frame/iframe src, the first
- * <base href> (which changes the base for every later link), and the URL of
+ * What counts as a link: a/area href (an SVG a element's xlink:href when it
+ * has no href), frame/iframe src, the first <base href> (which changes the
+ * base for every later link), and the URL of
  * <meta http-equiv="refresh" content="N; url=...">.  Links with
  * rel="nofollow" (a token of rel, any case) are kept: the token tells a
  * search engine not to endorse the target, not a crawler to stay away
@@ -15,12 +17,9 @@
  * given once.  At most max links are kept; past that the rest are counted
  * in dropped and result->truncated set.
  *
- * The parser never builds a tree (SAX callbacks only), so memory and time do
- * not grow with nesting depth; it is told never to touch the network.  It
- * is given the document's markup only: text between tags, comments and the
- * bodies of <script> and <style> can hold no link and are dropped by a
- * memchr-driven pass first, which makes parsing ~4x cheaper on text-heavy
- * pages (README, "Performance").
+ * No tree is built: memory and time do not grow with nesting depth, and
+ * text, comments, scripts and styles are skipped by memchr() (README,
+ * "Performance").
  * With LINKS_REQUISITES the same pass also collects the page's requisites
  * (what a browser fetches to render it: common/embed.h lists the elements
  * and attributes), from style attributes and <style> elements the url()
@@ -28,15 +27,19 @@
  * (links_req_first()), resolved and deduplicated as links are, at most
  * SC_REQUISITES_MAX of them (past that counted in reqs_dropped).  A meta
  * robots nofollow empties the links only: requisites are not links.
- * <style> elements are scanned after the parse, against the document's
+ * <style> elements are scanned after the pass, against the document's
  * base (the first <base href>), at most SC_STYLES_MAX of them and
  * SC_CSS_MAX bytes each.  links_extract_css() does the same for a
  * stylesheet.
- * Hostile input is bounded: past 128 open elements the parser forgets the
- * outer ones, a tag is cut after 256 attributes, and a link whose value
- * held a NUL byte is dropped (libxml2 would cut it short).  A document
- * with no declared charset is read as UTF-8, then as ISO-8859-1 from the
- * first byte that is not UTF-8 on.
+ *
+ * Encodings: a document is read as UTF-8.  When a URL it gives holds bytes
+ * past ASCII and the document declares another charset (<meta charset>, or
+ * http-equiv Content-Type), or declares none and the bytes are not UTF-8,
+ * its text is converted to UTF-8 (common/charset.h; windows-1252 when
+ * nothing is declared, as browsers default) and read again.  A UTF-16
+ * document (byte order mark first) is converted before it is read.  The
+ * URLs' non-ASCII bytes are then percent-encoded as UTF-8 (a browser
+ * encodes a query in the document's own charset: not done here).
  */
 #ifndef SC_LINKS_H
 #define SC_LINKS_H
@@ -44,6 +47,7 @@
 #include <stddef.h>
 
 #include "common/buf.h"
+#include "common/htmltok.h"
 #include "common/limits.h"
 
 struct links_slot;
@@ -70,7 +74,8 @@ struct links {
 	struct links_slot *slots; /* dedup table (open addressing) */
 	size_t nslots;          /* a power of two, or 0 */
 	unsigned gen;           /* slots of another generation are empty */
-	struct buf markup;      /* the document's markup, for the parser */
+	struct buf markup;      /* the document converted to UTF-8, when it is */
+	struct htmltok tok;     /* the tokenizer's state */
 };
 
 /*
@@ -99,8 +104,7 @@ void links_release(struct links *l);
  * The results replace what l held.  Returns 0, or SC_EINVAL when page_url
  * cannot be parsed (l is then empty).  A document that does not parse yields
  * the links found before the parser gave up; it is not an error.  Only the
- * first SC_PARSE_MAX bytes are parsed.  Nothing is printed: libxml2's error
- * reports are discarded.
+ * first SC_PARSE_MAX bytes are read.  Nothing is printed.
  */
 int links_extract(struct links *l, const char *html, size_t len,
 		  const char *page_url, unsigned flags);

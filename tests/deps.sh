@@ -31,7 +31,8 @@ if [ -n "$missing" ]; then
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-if [ ! -f tests/node_modules/warcio/package.json ]; then
+if [ ! -f tests/node_modules/warcio/package.json ] ||
+   [ ! -f tests/node_modules/parse5-sax-parser/package.json ]; then
 	echo "deps: installing the npm test packages into tests/node_modules"
 	(cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi

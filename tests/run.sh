@@ -58,6 +58,22 @@ rm -rf "$d"
 echo "warc-check-selftest: $sp passed, $sf failed"
 add "x: $sp passed, $sf failed"
 
+echo "== the HTML tokenizer against parse5 (tests/htmltok/diff.mjs)"
+d=$(mktemp -d /tmp/sc-htmltok.XXXXXX)
+# 5,000 generated documents, the link fixtures and the tokenizer's own
+# corpus of hard cases
+if out=$(timeout 300 node tests/htmltok/diff.mjs "$BUILD/htmltok-dump" "$d" 5000 20261202 \
+	data/links/*.html data/htmltok/*.html 2>&1); then
+	echo "$out" | tail -n 1
+	echo "htmltok-diff: 1 passed, 0 failed"
+	add "x: 1 passed, 0 failed"
+else
+	echo "$out" | tail -n 30
+	echo "htmltok-diff: 0 passed, 1 failed"
+	add "x: 0 passed, 1 failed"
+fi
+rm -rf "$d"
+
 echo "== fuzz corpus replay (seeds, and every input a fuzzer once crashed on)"
 fp=0 ff=0
 for d in data/fuzz/*/; do
