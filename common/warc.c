@@ -147,16 +147,25 @@ static int gz_member(struct warc_writer *w, struct buf *out,
 		     const void *b1, size_t n1, const void *b2, size_t n2,
 		     const void *b3, size_t n3, size_t *mlen)
 {
+	static const unsigned char head[WARC_GZ_HEAD - 8] = {
+		0x1f, 0x8b, 8, 4 /* FEXTRA */, 0, 0, 0, 0 /* no mtime */, 0, 255,
+		12, 0 /* XLEN */, 'S', 'L', 8, 0 /* subfield length */,
+	};
 	size_t start = out->len, bound, got;
+	unsigned char *o;
+	uint64_t total;
+	int k;
 
 	buf_reset(&w->rec);
 	if (buf_append(&w->rec, w->head.data, w->head.len) ||
 	    buf_append(&w->rec, b1, n1) || buf_append(&w->rec, b2, n2) ||
 	    buf_append(&w->rec, b3, n3) || buf_append(&w->rec, "\r\n\r\n", 4))
 		return SC_ETOOBIG;
-	bound = libdeflate_gzip_compress_bound(w->z, w->rec.len);
+	bound = libdeflate_deflate_compress_bound(w->z, w->rec.len) + WARC_GZ_HEAD + 8;
 	if (buf_reserve(out, bound))
 		return SC_ETOOBIG;
+	o = (unsigned char *)out->data + start;
+	memcpy(o, head, sizeof(head));
 	got = 0;
 	if (w->isal_buf && w->rec.len < UINT32_MAX / 2) {
 		struct isal_zstream zs;
@@ -166,23 +175,32 @@ static int gz_member(struct warc_writer *w, struct buf *out,
 		zs.level = 2;
 		zs.level_buf = w->isal_buf;
 		zs.level_buf_size = (uint32_t)w->isal_buf_size;
-		zs.gzip_flag = IGZIP_GZIP;
+		zs.gzip_flag = IGZIP_GZIP_NO_HDR;       /* the trailer only */
 		zs.end_of_stream = 1;
 		zs.flush = NO_FLUSH;
 		zs.next_in = (uint8_t *)w->rec.data;
 		zs.avail_in = (uint32_t)w->rec.len;
-		zs.next_out = (uint8_t *)out->data + start;
-		zs.avail_out = (uint32_t)bound;
+		zs.next_out = o + WARC_GZ_HEAD;
+		zs.avail_out = (uint32_t)(bound - WARC_GZ_HEAD);
 		if (isal_deflate_stateless(&zs) == COMP_OK)
 			got = zs.total_out;
 	}
-	if (!got)   /* other levels, or igzip found the bound too tight */
-		got = libdeflate_gzip_compress(w->z, w->rec.data, w->rec.len,
-					       out->data + start, bound);
-	SC_ASSERT(got > 0);
-	out->len = start + got;
+	if (!got) {     /* other levels, or igzip found the bound too tight */
+		uint32_t crc = libdeflate_crc32(0, w->rec.data, w->rec.len);
+
+		got = libdeflate_deflate_compress(w->z, w->rec.data, w->rec.len,
+						  o + WARC_GZ_HEAD, bound - WARC_GZ_HEAD - 8);
+		SC_ASSERT(got > 0);
+		buf_set_le32(o + WARC_GZ_HEAD + got, crc);
+		buf_set_le32(o + WARC_GZ_HEAD + got + 4, (uint32_t)w->rec.len);
+		got += 8;
+	}
+	total = WARC_GZ_HEAD + got;
+	for (k = 0; k < 8; k++)
+		o[16 + k] = (unsigned char)(total >> (8 * k));
+	out->len = start + (size_t)total;
 	out->data[out->len] = '\0';
-	*mlen = got;
+	*mlen = (size_t)total;
 	if (w->rec.alloc > (4u << 20))
 		buf_release(&w->rec);   /* a huge page: do not keep its memory */
 	return 0;

@@ -14,6 +14,13 @@
  *   WARC-Payload-Digest  over the entity body: the body with the transfer
  *                        coding (chunked) removed, content coding kept.
  *
+ * Each member's gzip header carries its own compressed size in an extra
+ * field (RFC 1952 FEXTRA, subfield "SL", 8 bytes little-endian: the whole
+ * member, header and trailer included), so a reader that wants only the
+ * headers of each record (common/warcread.h: the index) can skip from one
+ * member to the next without inflating the bodies.  gzip readers ignore
+ * extra fields; the header is WARC_GZ_HEAD bytes.
+ *
  * struct warc_writer holds the reusable state (deflate stream, digest
  * context, buffers, record-id generator); one per process.
  * Lifecycle: warc_writer_init() -> warc_fetch_records()... -> warc_writer_release().
@@ -30,6 +37,7 @@
 #define WARC_DIGEST_LEN 38      /* "sha1:" + 32 base32 chars + NUL */
 #define WARC_ID_LEN     48      /* "<urn:uuid:" + 36 + ">" + NUL */
 #define WARC_DATE_LEN   32
+#define WARC_GZ_HEAD    24      /* gzip header with the "SL" extra field */
 
 struct warc_writer {
 	void *z;                /* struct libdeflate_compressor * */

@@ -1,6 +1,7 @@
 #include "common/warcread.h"
 #include "common/err.h"
 #include "common/http.h"
+#include "common/warc.h"
 
 #include <errno.h>
 #include <libdeflate.h>
@@ -14,6 +15,8 @@
 void warcread_init(struct warcread *r)
 {
 	r->z = xcalloc(1, sizeof(z_stream));
+	/* one inflate state for every member, reset between them */
+	SC_ASSERT(inflateInit2(r->z, 16 + 15) == Z_OK);
 	buf_init(&r->head, WARCREAD_HEAD_MAX);
 	SC_ASSERT(buf_reserve(&r->head, WARCREAD_HEAD_MAX) == 0);
 	r->sink = xmalloc(SINK_SIZE);
@@ -24,6 +27,8 @@ void warcread_init(struct warcread *r)
 
 void warcread_release(struct warcread *r)
 {
+	if (r->z)
+		inflateEnd(r->z);
 	free(r->z);
 	free(r->sink);
 	free(r->whole);
@@ -49,12 +54,10 @@ static int inflate_member(struct warcread *r, const void *p, size_t n,
 	buf_reset(&r->head);
 	if (n < 18)
 		return SC_EAGAIN;
-	if (u[0] != 0x1f || u[1] != 0x8b)
-		return SC_EINVAL;
-	memset(z, 0, sizeof(*z));
-	if (inflateInit2(z, 16 + 15) != Z_OK)
+	if (u[0] != 0x1f || u[1] != 0x8b || inflateReset(z) != Z_OK)
 		return SC_EINVAL;
 	z->next_in = (Bytef *)p;
+	z->avail_in = 0;
 	while (rc == Z_OK) {
 		size_t room = r->head.cap - r->head.len;
 
@@ -87,15 +90,83 @@ static int inflate_member(struct warcread *r, const void *p, size_t n,
 	} else {
 		ret = SC_EINVAL;
 	}
-	inflateEnd(z);
 	return ret;
+}
+
+/* The member size our writer put in the gzip header (common/warc.h),
+ * when it is there and agrees with the file: the member fits in the n
+ * bytes, and another member or the end of the file follows it.  Else 0. */
+static size_t member_hint(const unsigned char *u, size_t n)
+{
+	uint64_t len = 0;
+	int k;
+
+	if (n < WARC_GZ_HEAD || u[0] != 0x1f || u[1] != 0x8b || u[2] != 8 ||
+	    u[3] != 4 || u[10] != 12 || u[11] != 0 || u[12] != 'S' || u[13] != 'L' ||
+	    u[14] != 8 || u[15] != 0)
+		return 0;
+	for (k = 7; k >= 0; k--)
+		len = len << 8 | u[16 + k];
+	if (len < WARC_GZ_HEAD + 10 || len > n)
+		return 0;
+	if (len < n && (n - len < 2 || u[len] != 0x1f || u[len + 1] != 0x8b))
+		return 0;
+	return (size_t)len;
+}
+
+/* Has the head the whole WARC header and, when the block is HTTP, the
+ * whole HTTP header? */
+static int head_complete(const struct buf *h)
+{
+	const char *blank;
+
+	if (h->len < 12)
+		return 0;
+	blank = memmem(h->data, h->len, "\r\n\r\n", 4);
+	if (!blank)
+		return 0;
+	blank += 4;
+	if ((size_t)(h->data + h->len - blank) < 5)
+		return 0;
+	if (memcmp(blank, "HTTP/", 5) != 0)
+		return 1;
+	return memmem(blank, (size_t)(h->data + h->len - blank), "\r\n\r\n", 4) != NULL;
+}
+
+/* A member whose size is known: inflate only until the head has the
+ * headers (a few KB), not the body. */
+static int inflate_head(struct warcread *r, const void *p, size_t len)
+{
+	z_stream *z = r->z;
+	int rc = Z_OK;
+
+	buf_reset(&r->head);
+	if (len > (1u << 30) || inflateReset(z) != Z_OK)
+		return SC_EINVAL;
+	z->next_in = (Bytef *)p;
+	z->avail_in = (uInt)len;
+	while (rc == Z_OK && r->head.len < r->head.cap && !head_complete(&r->head)) {
+		size_t room = r->head.cap - r->head.len;
+
+		z->next_out = (Bytef *)r->head.data + r->head.len;
+		/* small steps: the headers are about 1 KB */
+		z->avail_out = (uInt)(room < 1024 ? room : 1024);
+		rc = inflate(z, Z_NO_FLUSH);
+		r->head.len = (size_t)((char *)z->next_out - r->head.data);
+	}
+	r->head.data[r->head.len] = '\0';
+	return rc == Z_OK || rc == Z_STREAM_END ? 0 : SC_EINVAL;
 }
 
 int warcread_member(struct warcread *r, const void *p, size_t n, size_t *used)
 {
-	size_t in_used = 0, out_len = 0;
+	size_t in_used = 0, out_len = 0, hint = member_hint(p, n);
 	const unsigned char *u = p;
 
+	if (hint && inflate_head(r, p, hint) == 0) {
+		*used = hint;
+		return 0;
+	}
 	/* one gzip member, whole, in one call; anything else (too big, cut,
 	 * not gzip) is left to zlib, which tells which it is */
 	if (n >= 18 && u[0] == 0x1f && u[1] == 0x8b &&

@@ -3,8 +3,13 @@
  * headers only: what an index (crawler/cdxj.h), a revisit's reference
  * (crawler/revisit.h) and a recrawl need, never the bodies.
  *
- * One gzip member per record, as shardcrawl writes them (and most tools):
- * warcread_member() inflates the member at a given place to its end (to learn
+ * One gzip member per record, as shardcrawl writes them (and most tools).
+ * A member whose gzip header holds its own size (shardcrawl's, see
+ * common/warc.h) is inflated only as far as its headers, a few KB, and
+ * skipped: the size is trusted when the member fits in the file and another
+ * member (or the end) follows it; a body is then never inflated, so its
+ * CRC is not checked here (tests/warc-check.mjs checks it).  Any other
+ * member: warcread_member() inflates it to its end (to learn
  * its compressed size, the record's "length" in an index) but keeps only the
  * first WARCREAD_HEAD_MAX bytes of what it inflates: the WARC header and the
  * HTTP header, each capped (SC_HEADERS_MAX), fit in it; a body is inflated

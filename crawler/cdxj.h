@@ -19,8 +19,10 @@
  *
  * Why from the files: the index is then right whatever wrote the records
  * (a crawl, a resumed crawl whose orphans were cut, another tool) and needs
- * no state kept while crawling.  The price is one inflate pass over the
- * files at the end (README, "Performance").  Memory is bounded: lines are
+ * no state kept while crawling.  The price is one pass over the files at
+ * the end, which inflates only the headers of each record when the member
+ * names its own size (shardcrawl's do, common/warc.h), and every byte of
+ * other tools' files (README, "Performance").  Memory is bounded: lines are
  * gathered up to CDXJ_RUN_BYTES, sorted and written as a run file; runs are
  * merged.  The index is written to index.cdxj.tmp and renamed, so a reader
  * sees the old index or the new one, never half of one.
