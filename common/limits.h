@@ -18,6 +18,7 @@
 #define SC_HEADERS_MAX        (256u << 10)  /* raw response header bytes */
 #define SC_REQUEST_MAX        (64u << 10)   /* raw request header bytes kept */
 #define SC_DEFAULT_MAX_SIZE   (32ull << 20) /* body bytes kept (--max-size) */
+#define SC_RECV_BUDGET        (8u << 20)    /* libcurl receive buffers of one shard, together */
 #define SC_PARSE_MAX          (16u << 20)   /* decoded HTML bytes given to the parser */
 #define SC_LINKS_MAX          20000         /* links kept from one page */
 #define SC_SITEMAP_URLS_MAX   50000         /* URLs kept from one sitemap (sitemaps.org) */

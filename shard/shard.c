@@ -123,7 +123,6 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp
 	struct epoll_event ev;
 
 	(void)e;
-	(void)sockp;
 	if (what == CURL_POLL_REMOVE) {
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
 		return 0;
@@ -132,8 +131,17 @@ static int on_socket(CURL *e, curl_socket_t fd, int what, void *arg, void *sockp
 	ev.data.u64 = mu->tag | (uint32_t)fd;
 	ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0) |
 		    (what & CURL_POLL_OUT ? EPOLLOUT : 0);
-	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
-		epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+	/* libcurl keeps sockp until the socket's CURL_POLL_REMOVE: set, the
+	 * socket is in the epoll set already (one call, not a failed MOD and
+	 * an ADD for every reuse of a connection) */
+	if (sockp) {
+		if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT)
+			epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+		return 0;
+	}
+	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 && errno == EEXIST)
+		epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &ev);
+	curl_multi_assign(mu->m, fd, mu);
 	return 0;
 }
 

@@ -147,6 +147,21 @@ void xfer_pool_release(struct xfer_pool *p)
 	p->share = NULL;
 }
 
+/*
+ * libcurl's receive buffer: it reads at most this much a recv() (and polls
+ * the socket before each), so a 100 KB page took 7 of each at its 16 KB
+ * default.  Each handle owns one: their sum is held to SC_RECV_BUDGET,
+ * within 16 KB (the default) to 256 KB a handle.
+ */
+static long xfer_recv_size(int concurrency)
+{
+	long n = (long)(SC_RECV_BUDGET / (size_t)(concurrency > 0 ? concurrency : 1));
+
+	if (n > 256L << 10)
+		n = 256L << 10;
+	return n < 16L << 10 ? 16L << 10 : n;
+}
+
 static struct xfer *xfer_new(struct xfer_pool *p)
 {
 	const struct shard_config *cfg = p->cfg;
@@ -160,6 +175,7 @@ static struct xfer *xfer_new(struct xfer_pool *p)
 	buf_init(&x->hdr, SC_HEADERS_MAX);
 	buf_init(&x->body, (size_t)cfg->max_size);
 	/* options that never change between the transfers of this handle */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, xfer_recv_size(cfg->concurrency));
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
