@@ -106,6 +106,31 @@ static int tok_put_value(struct buf *b, const char *s, size_t n)
 	return buf_putc(b, '\0');
 }
 
+/* Is the attribute named by the n bytes at s (any case) one to keep? */
+static int tok_wanted(const struct htmltok *t, const char *s, size_t n)
+{
+	/* what leaving foreign content depends on (tok_after_start()) */
+	static const char *const always[] = { "color", "size", "face", "encoding", NULL };
+	const char *const *w = t->attrs;
+	size_t k;
+	int pass;
+
+	if (!w)
+		return 1;
+	for (pass = 0; pass < 2; pass++, w = always)
+		for (; *w; w++) {
+			const char *a = *w;
+
+			if (tok_lower(s[0]) != a[0])
+				continue;
+			for (k = 1; k < n && a[k] && tok_lower(s[k]) == a[k]; k++)
+				;
+			if (k == n && !a[k])
+				return 1;
+		}
+	return 0;
+}
+
 /* Is the attribute name just stored at offset off already on the tag? */
 static int tok_duplicate(const struct htmltok *t, size_t off)
 {
@@ -131,7 +156,7 @@ static void tok_attr(struct htmltok *t, const char *s, size_t ns, size_t ne,
 {
 	size_t mark = t->tag.len;
 
-	if (!keep || t->nattrs >= HTMLTOK_ATTR_MAX)
+	if (!keep || t->nattrs >= HTMLTOK_ATTR_MAX || !tok_wanted(t, s + ns, ne - ns))
 		return;
 	if (tok_put_name(&t->tag, s + ns, ne - ns))
 		goto drop;
@@ -511,6 +536,7 @@ int htmltok_run(struct htmltok *t, const char *s, size_t len,
 
 	t->nns = 1;
 	t->ns[0] = NS_HTML;
+	t->attrs = ops->attrs;
 	while (i < len) {
 		const char *lt = memchr(s + i, '<', len - i);
 		char name[16];

@@ -55,6 +55,11 @@ struct htmltok_ops {
 	/* The raw text of an HTML <style> element: len bytes at off in the
 	 * document (may be NULL). */
 	void (*style)(void *arg, size_t off, size_t len);
+	/* NULL: every attribute is given.  Else only those named here
+	 * (lowercase, NULL-ended), read past unseen otherwise: their values
+	 * are not copied or decoded.  Of two with one name the first still
+	 * wins. */
+	const char *const *attrs;
 };
 
 struct htmltok {
@@ -65,6 +70,7 @@ struct htmltok {
 	int self_closing;
 	unsigned char ns[HTMLTOK_NS_MAX]; /* the namespace stack, ns[nns - 1] on top */
 	size_t nns;
+	const char *const *attrs; /* ops->attrs, plus those foreign content needs */
 };
 
 void htmltok_init(struct htmltok *t);

@@ -528,7 +528,13 @@ static void links_style(void *ud, size_t off, size_t len)
 	l->styles[l->nstyles++].len = len;
 }
 
-static const struct htmltok_ops links_ops = { links_start, links_style };
+/* Every attribute links_start() and embed_element() read. */
+static const char *const links_attrs[] = {
+	"href", "src", "srcset", "style", "rel", "name", "content", "http-equiv",
+	"charset", "type", "data", "poster", "xlink:href", NULL,
+};
+
+static const struct htmltok_ops links_ops = { links_start, links_style, links_attrs };
 
 /* One read of the document doc (len bytes) by the tokenizer. */
 static void links_scan(struct links_parse *p, const char *doc, size_t len)

@@ -45,7 +45,7 @@ static int seen_start(void *arg, const char *name, const char *const *atts)
 	return s->stop_after && s->tags >= s->stop_after;
 }
 
-static const struct htmltok_ops seen_ops = { seen_start, NULL };
+static const struct htmltok_ops seen_ops = { seen_start, NULL, NULL };
 
 static void tokens(struct htmltok *t, struct seen *s, const char *doc, size_t len)
 {

@@ -36,7 +36,7 @@ static int dump_start(void *arg, const char *name, const char *const *atts)
 
 int main(int argc, char **argv)
 {
-	static const struct htmltok_ops ops = { dump_start, NULL };
+	static const struct htmltok_ops ops = { dump_start, NULL, NULL };
 	struct htmltok t;
 	int i;
 
