@@ -106,18 +106,22 @@ static int tok_put_value(struct buf *b, const char *s, size_t n)
 	return buf_putc(b, '\0');
 }
 
+/* What leaving foreign content depends on (tok_after_start()): kept
+ * whatever ops->attrs says. */
+static const char *const tok_always[] = { "color", "size", "face", "encoding", NULL };
+
 /* Is the attribute named by the n bytes at s (any case) one to keep? */
 static int tok_wanted(const struct htmltok *t, const char *s, size_t n)
 {
-	/* what leaving foreign content depends on (tok_after_start()) */
-	static const char *const always[] = { "color", "size", "face", "encoding", NULL };
 	const char *const *w = t->attrs;
 	size_t k;
 	int pass;
 
 	if (!w)
 		return 1;
-	for (pass = 0; pass < 2; pass++, w = always)
+	if (!(t->first[(unsigned char)tok_lower(s[0]) >> 3] & (1u << (tok_lower(s[0]) & 7))))
+		return 0;       /* no wanted name starts so: most attributes */
+	for (pass = 0; pass < 2; pass++, w = tok_always)
 		for (; *w; w++) {
 			const char *a = *w;
 
@@ -190,6 +194,7 @@ static size_t tok_tag(struct htmltok *t, const char *s, size_t len, size_t i,
 		i++;
 	if (i >= len || tok_put_name(&t->tag, s + n0, i - n0))
 		return TOK_CUT;
+	t->name_len = t->tag.len - 1;
 	t->offs[0] = 0;
 	for (;;) {
 		size_t ns, ne, vs, ve;
@@ -462,22 +467,22 @@ static int tok_integration_point(const struct htmltok *t, const char *name,
 }
 
 /* How the text after the HTML start tag name is read. */
-static int tok_text_of(const char *name)
+static int tok_text_of(const char *name, size_t n)
 {
-	switch (name[0]) {
-	case 's':
-		if (strcmp(name, "script") == 0)
-			return TEXT_SCRIPT;
-		return strcmp(name, "style") == 0 ? TEXT_RAW : TEXT_MARKUP;
-	case 't':
-		return strcmp(name, "title") == 0 || strcmp(name, "textarea") == 0 ?
+	switch (n) {
+	case 3:
+		return memcmp(name, "xmp", 3) == 0 ? TEXT_RAW : TEXT_MARKUP;
+	case 5:
+		return memcmp(name, "style", 5) == 0 || memcmp(name, "title", 5) == 0 ?
 		       TEXT_RAW : TEXT_MARKUP;
-	case 'x':
-		return strcmp(name, "xmp") == 0 ? TEXT_RAW : TEXT_MARKUP;
-	case 'i':
-		return strcmp(name, "iframe") == 0 ? TEXT_RAW : TEXT_MARKUP;
-	case 'p':
-		return strcmp(name, "plaintext") == 0 ? TEXT_PLAIN : TEXT_MARKUP;
+	case 6:
+		if (memcmp(name, "script", 6) == 0)
+			return TEXT_SCRIPT;
+		return memcmp(name, "iframe", 6) == 0 ? TEXT_RAW : TEXT_MARKUP;
+	case 8:
+		return memcmp(name, "textarea", 8) == 0 ? TEXT_RAW : TEXT_MARKUP;
+	case 9:
+		return memcmp(name, "plaintext", 9) == 0 ? TEXT_PLAIN : TEXT_MARKUP;
 	}
 	return TEXT_MARKUP;
 }
@@ -485,13 +490,14 @@ static int tok_text_of(const char *name)
 /* After a start tag: the namespace stack, and how its text is read. */
 static int tok_after_start(struct htmltok *t, const char *name)
 {
-	int svg = name[0] == 's' && strcmp(name, "svg") == 0;
-	int math = name[0] == 'm' && strcmp(name, "math") == 0;
+	size_t n = t->name_len;
+	int svg = n == 3 && memcmp(name, "svg", 3) == 0;
+	int math = n == 4 && memcmp(name, "math", 4) == 0;
 
 	if ((svg || math) && !t->self_closing)
 		tok_push(t, svg ? NS_SVG : NS_MATH);
 	if (!tok_foreign(t))
-		return tok_text_of(name);
+		return tok_text_of(name, n);
 	if (svg || math)
 		return TEXT_MARKUP;
 	if (tok_in(name, tok_breakout) ||
@@ -536,7 +542,17 @@ int htmltok_run(struct htmltok *t, const char *s, size_t len,
 
 	t->nns = 1;
 	t->ns[0] = NS_HTML;
-	t->attrs = ops->attrs;
+	if (t->attrs != ops->attrs || !t->first_set) {
+		const char *const *w;
+
+		t->attrs = ops->attrs;
+		memset(t->first, 0, sizeof(t->first));
+		for (w = t->attrs; w && *w; w++)
+			t->first[(unsigned char)**w >> 3] |= (unsigned char)(1u << (**w & 7));
+		for (w = tok_always; *w; w++)
+			t->first[(unsigned char)**w >> 3] |= (unsigned char)(1u << (**w & 7));
+		t->first_set = 1;
+	}
 	while (i < len) {
 		const char *lt = memchr(s + i, '<', len - i);
 		char name[16];
@@ -551,8 +567,11 @@ int htmltok_run(struct htmltok *t, const char *s, size_t len,
 			i = tok_tag(t, s, len, i, 1);
 			if (i == TOK_CUT)
 				break;          /* cut off: no tag */
-			if (strcmp(t->tag.data, "image") == 0 && !tok_foreign(t))
+			if (t->name_len == 5 && memcmp(t->tag.data, "image", 5) == 0 &&
+			    !tok_foreign(t)) {
 				memcpy(t->tag.data, "img\0\0", 5);
+				t->name_len = 3;
+			}
 			if (tok_emit(t, ops, arg))
 				return 1;
 			text = tok_after_start(t, t->tag.data);
@@ -561,7 +580,7 @@ int htmltok_run(struct htmltok *t, const char *s, size_t len,
 			if (text == TEXT_SCRIPT) {
 				i = tok_script_end(s, len, i);
 			} else if (text == TEXT_RAW) {
-				size_t body = i, n = strlen(t->tag.data);
+				size_t body = i, n = t->name_len;
 
 				if (n >= sizeof(name))
 					continue;

@@ -67,10 +67,13 @@ struct htmltok {
 	size_t offs[2 * HTMLTOK_ATTR_MAX + 1];
 	const char *atts[2 * HTMLTOK_ATTR_MAX + 2];
 	size_t nattrs;
+	size_t name_len;        /* of the tag name, at tag.data */
 	int self_closing;
 	unsigned char ns[HTMLTOK_NS_MAX]; /* the namespace stack, ns[nns - 1] on top */
 	size_t nns;
 	const char *const *attrs; /* ops->attrs, plus those foreign content needs */
+	unsigned char first[32];  /* the first letters of those, a bit each */
+	int first_set;
 };
 
 void htmltok_init(struct htmltok *t);
