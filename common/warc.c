@@ -143,13 +143,13 @@ void warc_date(const struct timespec *t, char out[WARC_DATE_LEN])
  * next to compressing; libdeflate is 2.6x faster than zlib at level 1 on
  * our records, see README).
  */
-static int gz_member(struct warc_writer *w, struct buf *out,
+static int gz_member(struct warc_writer *w, struct buf *out, int kind,
 		     const void *b1, size_t n1, const void *b2, size_t n2,
 		     const void *b3, size_t n3, size_t *mlen)
 {
-	static const unsigned char head[WARC_GZ_HEAD - 8] = {
+	static const unsigned char head[WARC_GZ_HEAD - 9] = {
 		0x1f, 0x8b, 8, 4 /* FEXTRA */, 0, 0, 0, 0 /* no mtime */, 0, 255,
-		12, 0 /* XLEN */, 'S', 'L', 8, 0 /* subfield length */,
+		13, 0 /* XLEN */, 'S', 'L', 9, 0 /* subfield length */,
 	};
 	size_t start = out->len, bound, got;
 	unsigned char *o;
@@ -166,6 +166,7 @@ static int gz_member(struct warc_writer *w, struct buf *out,
 		return SC_ETOOBIG;
 	o = (unsigned char *)out->data + start;
 	memcpy(o, head, sizeof(head));
+	o[WARC_GZ_HEAD - 1] = (unsigned char)kind;
 	got = 0;
 	if (w->isal_buf && w->rec.len < UINT32_MAX / 2) {
 		struct isal_zstream zs;
@@ -240,7 +241,8 @@ int warc_fetch_records(struct warc_writer *w, const struct warc_fetch *f,
 		       "Content-Length: %zu\r\n\r\n",
 		       block_digest, f->req_len))
 		return SC_ETOOBIG;
-	if (gz_member(w, out, f->req, f->req_len, NULL, 0, NULL, 0, req_len))
+	if (gz_member(w, out, WARC_KIND_REQUEST, f->req, f->req_len, NULL, 0, NULL, 0,
+		      req_len))
 		return SC_ETOOBIG;
 
 	/* response */
@@ -265,8 +267,8 @@ int warc_fetch_records(struct warc_writer *w, const struct warc_fetch *f,
 		       "WARC-Payload-Digest: %s\r\n"
 		       "Content-Length: %zu\r\n\r\n",
 		       block_digest, digest, f->resp_hdr_len + f->body_len) ||
-	    gz_member(w, out, f->resp_hdr, f->resp_hdr_len, f->body, f->body_len,
-		      NULL, 0, resp_len)) {
+	    gz_member(w, out, WARC_KIND_RESPONSE, f->resp_hdr, f->resp_hdr_len,
+		      f->body, f->body_len, NULL, 0, resp_len)) {
 		out->len = start;
 		out->data[start] = '\0';
 		return SC_ETOOBIG;
@@ -305,7 +307,8 @@ int warc_revisit_record(struct warc_writer *w, const struct warc_revisit *v,
 		       "WARC-Block-Digest: %s\r\n"
 		       "Content-Length: %zu\r\n\r\n",
 		       block_digest, v->hdr_len) ||
-	    gz_member(w, out, v->hdr, v->hdr_len, NULL, 0, NULL, 0, len)) {
+	    gz_member(w, out, WARC_KIND_REVISIT, v->hdr, v->hdr_len, NULL, 0, NULL, 0,
+		      len)) {
 		out->len = start;
 		out->data[start] = '\0';
 		return SC_ETOOBIG;
@@ -336,7 +339,7 @@ int warc_info_record(struct warc_writer *w, struct buf *out,
 		       "Content-Length: %zu\r\n\r\n",
 		       id, date, filename, dg, n))
 		return SC_ETOOBIG;
-	return gz_member(w, out, fields, n, NULL, 0, NULL, 0, &mlen);
+	return gz_member(w, out, WARC_KIND_WARCINFO, fields, n, NULL, 0, NULL, 0, &mlen);
 }
 
 int warc_member(const void *p, size_t n, struct buf *out, size_t *used)

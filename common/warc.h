@@ -14,12 +14,14 @@
  *   WARC-Payload-Digest  over the entity body: the body with the transfer
  *                        coding (chunked) removed, content coding kept.
  *
- * Each member's gzip header carries its own compressed size in an extra
- * field (RFC 1952 FEXTRA, subfield "SL", 8 bytes little-endian: the whole
- * member, header and trailer included), so a reader that wants only the
- * headers of each record (common/warcread.h: the index) can skip from one
- * member to the next without inflating the bodies.  gzip readers ignore
- * extra fields; the header is WARC_GZ_HEAD bytes.
+ * Each member's gzip header carries its own compressed size and the kind
+ * of its record in an extra field (RFC 1952 FEXTRA, subfield "SL", 9
+ * bytes: the size of the whole member, header and trailer included, 8
+ * bytes little-endian, then one of WARC_KIND_*), so a reader that wants
+ * only the headers of some records (common/warcread.h: the index) can skip
+ * from one member to the next without inflating the bodies, or any of a
+ * record it does not want.  gzip readers ignore extra fields; the header
+ * is WARC_GZ_HEAD bytes.
  *
  * struct warc_writer holds the reusable state (deflate stream, digest
  * context, buffers, record-id generator); one per process.
@@ -37,7 +39,14 @@
 #define WARC_DIGEST_LEN 38      /* "sha1:" + 32 base32 chars + NUL */
 #define WARC_ID_LEN     48      /* "<urn:uuid:" + 36 + ">" + NUL */
 #define WARC_DATE_LEN   32
-#define WARC_GZ_HEAD    24      /* gzip header with the "SL" extra field */
+#define WARC_GZ_HEAD    25      /* gzip header with the "SL" extra field */
+
+/* The record kinds an "SL" field names. */
+#define WARC_KIND_OTHER    0
+#define WARC_KIND_REQUEST  1
+#define WARC_KIND_RESPONSE 2
+#define WARC_KIND_REVISIT  3
+#define WARC_KIND_WARCINFO 4
 
 struct warc_writer {
 	void *z;                /* struct libdeflate_compressor * */

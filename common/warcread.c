@@ -102,8 +102,8 @@ static size_t member_hint(const unsigned char *u, size_t n)
 	int k;
 
 	if (n < WARC_GZ_HEAD || u[0] != 0x1f || u[1] != 0x8b || u[2] != 8 ||
-	    u[3] != 4 || u[10] != 12 || u[11] != 0 || u[12] != 'S' || u[13] != 'L' ||
-	    u[14] != 8 || u[15] != 0)
+	    u[3] != 4 || u[10] != 13 || u[11] != 0 || u[12] != 'S' || u[13] != 'L' ||
+	    u[14] != 9 || u[15] != 0)
 		return 0;
 	for (k = 7; k >= 0; k--)
 		len = len << 8 | u[16 + k];
@@ -156,6 +156,16 @@ static int inflate_head(struct warcread *r, const void *p, size_t len)
 	}
 	r->head.data[r->head.len] = '\0';
 	return rc == Z_OK || rc == Z_STREAM_END ? 0 : SC_EINVAL;
+}
+
+int warcread_kind(const void *p, size_t n, size_t *size)
+{
+	size_t hint = member_hint(p, n);
+
+	if (!hint)
+		return -1;
+	*size = hint;
+	return ((const unsigned char *)p)[WARC_GZ_HEAD - 1];
 }
 
 int warcread_member(struct warcread *r, const void *p, size_t n, size_t *used)

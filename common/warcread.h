@@ -54,6 +54,15 @@ void warcread_release(struct warcread *r);
 int warcread_member(struct warcread *r, const void *p, size_t n, size_t *used);
 
 /*
+ * The kind of the record whose member starts at p (WARC_KIND_*, from its
+ * gzip header, common/warc.h) and, in *size, the member's size: what a
+ * reader needs to skip a record it does not want without inflating any of
+ * it.  -1 when the member does not name them (another tool's), or names
+ * a size that does not agree with the n bytes there.
+ */
+int warcread_kind(const void *p, size_t n, size_t *size);
+
+/*
  * Read the headers of the record whose member starts at offset off of the
  * file fd: r->head gets what inflates from the 64 KiB read there (enough
  * for the WARC header of any record; an HTTP header may be cut).  0, SC_EIO (read error,

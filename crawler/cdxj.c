@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/surt.h"
+#include "common/warc.h"
 #include "common/warcread.h"
 
 #include <dirent.h>
@@ -181,7 +182,14 @@ static int index_file(const char *dir, const char *name, struct warcread *wr,
 	while (off < (uint64_t)st.st_size) {
 		struct warc_fields f;
 		size_t used;
-		int mr = warcread_member(wr, map + off, (size_t)st.st_size - off, &used);
+		int kind = warcread_kind(map + off, (size_t)st.st_size - off, &used), mr;
+
+		if (kind == WARC_KIND_REQUEST || kind == WARC_KIND_WARCINFO) {
+			n->records++;   /* never indexed: not even inflated */
+			off += used;
+			continue;
+		}
+		mr = warcread_member(wr, map + off, (size_t)st.st_size - off, &used);
 
 		if (mr == 0 && warcread_fields(wr, &f) != 0)
 			mr = SC_EINVAL;

@@ -223,6 +223,12 @@ static void test_member_size(void)
 			named |= (size_t)u[req_len + 16 + k] << (8 * k);
 		CHECK_INT(named, resp_len);
 		CHECK(u[3] == 4 && u[12] == 'S' && u[13] == 'L');
+		/* the kinds, and the sizes warcread_kind() gives with them */
+		CHECK_INT(warcread_kind(out.data, out.len, &used), WARC_KIND_REQUEST);
+		CHECK_INT(used, req_len);
+		CHECK_INT(warcread_kind(out.data + req_len, resp_len, &used), WARC_KIND_RESPONSE);
+		CHECK_INT(used, resp_len);
+		CHECK_INT(warcread_kind(out.data + req_len, resp_len - 1, &used), -1);
 		/* the response, by its size: its headers, not its body */
 		CHECK_INT(warcread_member(&rd, out.data + req_len, resp_len, &used), 0);
 		CHECK_INT(used, resp_len);
@@ -236,6 +242,7 @@ static void test_member_size(void)
 		/* a size that does not fit the file is not trusted: the member
 		 * is inflated whole, and a cut one reported as cut */
 		u[req_len + 16] ^= 0x40;
+		CHECK_INT(warcread_kind(out.data + req_len, resp_len, &used), -1);
 		CHECK_INT(warcread_member(&rd, out.data + req_len, resp_len, &used), 0);
 		CHECK_INT(used, resp_len);
 		CHECK_INT(warcread_member(&rd, out.data + req_len, resp_len - 9, &used), SC_EAGAIN);
