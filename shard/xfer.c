@@ -46,6 +46,15 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 
 	if (!x->type_checked && type_left_out(x))
 		return 0;       /* abort: it would not be kept */
+	if (x->body.len == 0) {
+		curl_off_t cl = -1;
+
+		/* room for the whole body at once, not a realloc (and a copy)
+		 * every time it outgrows its buffer; never past the cap */
+		if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+		    cl > 0 && (uint64_t)cl <= x->body.cap)
+			(void)buf_reserve(&x->body, (size_t)cl);
+	}
 	kept = buf_append_upto(&x->body, p, len);
 
 	if (kept < len) {
