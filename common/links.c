@@ -27,6 +27,8 @@
 #include <strings.h>
 
 #define LINKS_MIN_SLOTS 64
+#define LINKS_MEMO_SLOTS_MAX (1u << 16)  /* references remembered a page: 32,768 */
+#define LINKS_MEMO_BYTES     (1u << 20)  /* ... and their bytes */
 
 struct links_slot {
 	uint32_t off;           /* of the URL in l->urls, or l->reqs (req set) */
@@ -73,6 +75,10 @@ void links_init(struct links *l, size_t max)
 	l->nstyles = 0;
 	buf_init(&l->markup, SC_PARSE_MAX + 16);
 	htmltok_init(&l->tok);
+	buf_init(&l->memo, LINKS_MEMO_BYTES);
+	l->mslots = NULL;
+	l->nmslots = 0;
+	l->nmemo = 0;
 	l->count = 0;
 	l->dropped = 0;
 	l->truncated = 0;
@@ -93,10 +99,14 @@ void links_reset(struct links *l)
 	l->dropped = 0;
 	l->truncated = 0;
 	l->nofollow = 0;
+	buf_reset(&l->memo);
+	l->nmemo = 0;
 	if (++l->gen == 0) {
 		/* After 2^32 pages, stale slots could look current again. */
 		if (l->nslots)
 			memset(l->slots, 0, l->nslots * sizeof(*l->slots));
+		if (l->nmslots)
+			memset(l->mslots, 0, l->nmslots * sizeof(*l->mslots));
 		l->gen = 1;
 	}
 }
@@ -107,6 +117,11 @@ void links_release(struct links *l)
 	buf_release(&l->reqs);
 	buf_release(&l->markup);
 	htmltok_release(&l->tok);
+	buf_release(&l->memo);
+	free(l->mslots);
+	l->mslots = NULL;
+	l->nmslots = 0;
+	l->nmemo = 0;
 	l->nreqs = 0;
 	l->reqs_dropped = 0;
 	free(l->slots);
@@ -197,7 +212,8 @@ static void links_grow(struct links *l)
 	free(old);
 }
 
-/* Keep u (normal form) once: as a link, or a requisite when req. */
+/* Keep u (normal form) once: as a link, or a requisite when req.  1 when
+ * kept, 0 when it was kept before, -1 when dropped at a cap. */
 static int links_store(struct links *l, const char *u, unsigned req)
 {
 	struct buf *b = req ? &l->reqs : &l->urls;
@@ -219,7 +235,7 @@ static int links_store(struct links *l, const char *u, unsigned req)
 		else
 			l->dropped++;
 		l->truncated = 1;
-		return 0;
+		return -1;
 	}
 	sl->off = (uint32_t)off;
 	sl->hash = hash;
@@ -231,7 +247,51 @@ static int links_store(struct links *l, const char *u, unsigned req)
 
 int links_keep(struct links *l, const char *u)
 {
-	return links_store(l, u, 0);
+	return links_store(l, u, 0) == 1;
+}
+
+/*
+ * The references a page gave, as written: a page names the same URL many
+ * times (the Python documentation's os.html: 2,454 links, 76 distinct), and
+ * resolving one costs far more than looking it up.  The slot where ref
+ * (with key: requisite or not, and whether the <base> was set, which
+ * changes what it resolves to) is, or where it would go; NULL when the
+ * memo is full (then every reference is resolved).
+ */
+static struct links_slot *links_memo_find(struct links *l, const char *ref,
+					  uint32_t hash, unsigned key)
+{
+	size_t mask, i;
+
+	if ((l->nmemo + 1) * 2 > l->nmslots) {
+		struct links_slot *old = l->mslots;
+		size_t oldn = l->nmslots, k;
+
+		if (oldn >= LINKS_MEMO_SLOTS_MAX)
+			return NULL;
+		l->nmslots = oldn ? oldn * 2 : LINKS_MIN_SLOTS;
+		l->mslots = xcalloc(l->nmslots, sizeof(*l->mslots));
+		for (k = 0; k < oldn; k++) {
+			struct links_slot *sl;
+
+			if (old[k].gen != l->gen)
+				continue;
+			sl = &l->mslots[old[k].hash & (l->nmslots - 1)];
+			while (sl->gen == l->gen)
+				sl = sl + 1 < l->mslots + l->nmslots ? sl + 1 : l->mslots;
+			*sl = old[k];
+		}
+		free(old);
+	}
+	mask = l->nmslots - 1;
+	for (i = hash & mask;; i = (i + 1) & mask) {
+		struct links_slot *sl = &l->mslots[i];
+
+		if (sl->gen != l->gen)
+			return sl;
+		if (sl->hash == hash && sl->req == key && strcmp(l->memo.data + sl->off, ref) == 0)
+			return sl;
+	}
 }
 
 /* Note a value past ASCII, for the charset check of links_extract(). */
@@ -255,15 +315,36 @@ static void links_note_bytes(struct links_parse *p, const char *v)
 static void links_put(struct links_parse *p, const char *ref, unsigned req)
 {
 	struct links *l = p->l;
+	struct links_slot *memo;
+	unsigned key = req | (p->base_set ? 2u : 0u);
+	uint32_t hash;
 	char *u;
+	int kept = 0;
 
 	if (!ref || (!req && l->nofollow))
 		return;
+	hash = links_hash(ref) ^ (key * 0x9e3779b9u);
+	memo = links_memo_find(l, ref, hash, key);
+	if (memo && memo->gen == l->gen)
+		return;         /* given before: kept, a repeat, or no URL */
 	links_note_bytes(p, ref);
-	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u))
-		return;
-	links_store(l, u, req);
-	free(u);
+	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u) == 0) {
+		kept = links_store(l, u, req);
+		free(u);
+	}
+	/* one dropped at a cap is not remembered: its repeats count as
+	 * dropped too (links.h) */
+	if (memo && kept >= 0) {
+		size_t off = l->memo.len;
+
+		if (buf_append(&l->memo, ref, strlen(ref) + 1) == 0) {
+			memo->off = (uint32_t)off;
+			memo->hash = hash;
+			memo->gen = l->gen;
+			memo->req = key;
+			l->nmemo++;
+		}
+	}
 }
 
 static void links_add(struct links_parse *p, const char *ref)

@@ -74,6 +74,9 @@ struct links {
 	struct links_slot *slots; /* dedup table (open addressing) */
 	size_t nslots;          /* a power of two, or 0 */
 	unsigned gen;           /* slots of another generation are empty */
+	struct links_slot *mslots; /* the references seen on this page, as written */
+	size_t nmslots, nmemo;
+	struct buf memo;        /* their text */
 	struct buf markup;      /* the document converted to UTF-8, when it is */
 	struct htmltok tok;     /* the tokenizer's state */
 };

@@ -389,6 +389,31 @@ static void test_corpus(void)
 	links_release(&l);
 }
 
+/* A reference repeated on a page is resolved once (links.c's memo), but
+ * against the base in force: the same text before and after a <base> is
+ * two URLs; and a repeat of one dropped at the cap is dropped again. */
+static void test_memo(void)
+{
+	static const char html[] = "<a href=x><base href='/b/'><a href=x><a href=x>"
+				   "<img src=x><a href=javascript:x><a href=javascript:x>";
+	struct links l;
+
+	links_init(&l, 0);
+	CHECK_INT(links_extract(&l, html, sizeof(html) - 1, PAGE, LINKS_REQUISITES), 0);
+	CHECK_INT(l.count, 2);
+	CHECK_STR(links_first(&l), "http://site.test/dir/x");
+	if (l.count == 2)
+		CHECK_STR(links_next(&l, links_first(&l)), "http://site.test/b/x");
+	CHECK_INT(l.nreqs, 1);
+	CHECK_STR(links_req_first(&l), "http://site.test/b/x");
+	links_release(&l);
+	links_init(&l, 1);
+	CHECK_INT(links_extract(&l, LIT("<a href=a><a href=b><a href=b><a href=a>"), PAGE, 0), 0);
+	CHECK_INT(l.count, 1);
+	CHECK_INT(l.dropped, 2);
+	links_release(&l);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -398,5 +423,6 @@ int main(int argc, char **argv)
 	test_charsets();
 	test_encodings();
 	test_corpus();
+	test_memo();
 	return check_report(argv[0]);
 }
