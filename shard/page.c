@@ -74,9 +74,12 @@ void page_fail(struct page_worker *w, struct frame_writer *out, uint64_t id,
 }
 
 /* Decode the body of a response into out (w->parse for a page, up to its
- * cap); 0, or -1 with why set. */
-static int page_decode(const struct page_in *in, const char *pay, size_t pay_len,
-		       struct buf *out, char *why, size_t n)
+ * cap); for w->parse, w->doc then points at the page to read: out's data,
+ * or the payload itself when it has no content coding.  0, or -1 with why
+ * set. */
+static int page_decode(struct page_worker *w, const struct page_in *in,
+		       const char *pay, size_t pay_len, struct buf *out,
+		       char *why, size_t n)
 {
 	const char *enc = "";
 	size_t enc_len = 0;
@@ -85,11 +88,22 @@ static int page_decode(const struct page_in *in, const char *pay, size_t pay_len
 	if (!http_header(in->hdr, in->hdr_len, "Content-Encoding", &enc, &enc_len))
 		enc_len = 0;
 	buf_reset(out);
+	if (enc_len == 0 && out == &w->parse) {
+		/* no content coding: the parsers read the payload where it is
+		 * (up to the same cap), not a copy */
+		w->doc = pay;
+		w->doc_len = pay_len < out->cap ? pay_len : out->cap;
+		return 0;
+	}
 	if (http_decode(enc, enc_len, pay, pay_len, out, &complete)) {
 		log_debug("cannot decode '%.*s' body of '%s'", (int)enc_len, enc, in->url);
 		snprintf(why, n, "decode: cannot undo Content-Encoding '%.*s'",
 			 enc_len > 64 ? 64 : (int)enc_len, enc);
 		return -1;
+	}
+	if (out == &w->parse) {
+		w->doc = out->data;
+		w->doc_len = out->len;
 	}
 	return 0;
 }
@@ -127,10 +141,9 @@ static void page_links(struct page_worker *w, const struct page_in *in,
 	if (in->flags & MSG_URL_REQS)
 		flags |= LINKS_REQUISITES;
 	if (css)
-		rc = links_extract_css(&w->links, w->parse.data, w->parse.len, in->url);
+		rc = links_extract_css(&w->links, w->doc, w->doc_len, in->url);
 	else
-		rc = links_extract(&w->links, w->parse.data, w->parse.len, in->url,
-				   flags);
+		rc = links_extract(&w->links, w->doc, w->doc_len, in->url, flags);
 	if (rc)
 		return;
 	if (w->links.nofollow && want_links)
@@ -159,7 +172,7 @@ static void page_sitemap(struct page_worker *w, const struct page_in *in,
 	enum sitemap_kind kind;
 	char why[128];
 
-	if (page_decode(in, pay, pay_len, &w->smap_body, why, sizeof(why))) {
+	if (page_decode(w, in, pay, pay_len, &w->smap_body, why, sizeof(why))) {
 		log_info("sitemap '%s': %s", in->url, why);
 		return;
 	}
@@ -188,7 +201,7 @@ static void page_extract(struct page_worker *w, const struct page_in *in,
 {
 	const struct extract_result *x;
 
-	x = extract_page(&w->ex, rule, w->parse.data, w->parse.len, in->url,
+	x = extract_page(&w->ex, rule, w->doc, w->doc_len, in->url,
 			 links ? EXTRACT_LINKS : 0);
 	r->nitems = x->nitems;
 	r->items = x->items.data;
@@ -348,14 +361,14 @@ void page_process(struct page_worker *w, const struct page_in *in,
 			r.not_extracted = why;
 		}
 		if ((links || reqs || rule) &&
-		    page_decode(in, pay, pay_len, &w->parse, why, sizeof(why)) == 0) {
+		    page_decode(w, in, pay, pay_len, &w->parse, why, sizeof(why)) == 0) {
 			if (rule)
 				page_extract(w, in, rule, links, &r);
 			if ((links && !follow) || reqs)
 				page_links(w, in, &r, 0, links && !follow);
 		}
 	} else if (ok && reqs && page_is_css(r.content_type)) {
-		if (page_decode(in, pay, pay_len, &w->parse, why, sizeof(why)) == 0)
+		if (page_decode(w, in, pay, pay_len, &w->parse, why, sizeof(why)) == 0)
 			page_links(w, in, &r, 1, 0);
 	}
 	log_debug("done '%s' %u %s", in->url, r.status, r.error ? r.error : "");

@@ -76,6 +76,8 @@ struct page_worker {
 	struct buf msg;         /* encoded result body */
 	struct buf payload;     /* de-chunked body */
 	struct buf parse;       /* content-decoded HTML for the link parser */
+	const char *doc;        /* the page as the parsers read it: parse's */
+	size_t doc_len;         /* data, or the payload itself when not encoded */
 	char etag[MSG_VALIDATOR_MAX + 1];    /* the result's validators */
 	char lastmod[MSG_VALIDATOR_MAX + 1];
 	struct links smap;      /* a sitemap's entries (SC_SITEMAP_URLS_MAX) */
