@@ -138,9 +138,8 @@ static int tok_wanted(const struct htmltok *t, const char *s, size_t n)
 /* Is the attribute name just stored at offset off already on the tag? */
 static int tok_duplicate(const struct htmltok *t, size_t off)
 {
-	size_t a;
-
 	const char *name = t->tag.data + off;
+	size_t a;
 
 	for (a = 0; a < t->nattrs; a++) {
 		const char *other = t->tag.data + t->offs[1 + 2 * a];

@@ -20,7 +20,8 @@
  * while the held ones cannot fill -c.  It runs every SYNC_BUSY_MS while
  * there is something to send or to take, else every SYNC_IDLE_MS; acks
  * only go out when the loop says the pages are on disk (flushed), so a
- * URL Redis counts done is in this node's pages.jsonl.
+ * URL Redis counts done is in this node's pages.jsonl, and then at once
+ * (a sync right after each flush that wrote pages).
  *
  * Redis away.  A failed round trip drops the connection (crawler/
  * redis_conn.h); what was not confirmed stays buffered and is sent again
@@ -652,7 +653,10 @@ static void redis_sync(struct frontier *fr, int flushed)
 		return;
 	busy = f->nadm || (flushed && f->nack) || ops_due(f) ||
 	       (hosts_wanted(f) && f->more_ready);
-	if (f->synced && now - f->last_sync < (busy ? SYNC_BUSY_MS : SYNC_IDLE_MS) &&
+	/* pages just flushed are acknowledged at once: until then a node
+	 * that dies leaves them to be done again by another */
+	if (f->synced && !(flushed && f->nack) &&
+	    now - f->last_sync < (busy ? SYNC_BUSY_MS : SYNC_IDLE_MS) &&
 	    now - f->last_renew < f->lease_ms / 3)
 		return;
 	sync_now(f, flushed, 0, now);
