@@ -294,20 +294,25 @@ static struct links_slot *links_memo_find(struct links *l, const char *ref,
 	}
 }
 
-/* Note a value past ASCII, for the charset check of links_extract(). */
-static void links_note_bytes(struct links_parse *p, const char *v)
+/*
+ * Note a value past ASCII, for the charset check of links_extract(): every
+ * value of the attributes links and requisites read, and the text of
+ * <style> elements, whatever the flags, so that the links of a page never
+ * depend on whether its requisites were wanted.
+ */
+static void links_note_span(struct links_parse *p, const char *v, size_t n)
 {
-	const char *c;
+	size_t i;
 
-	if (p->reread)
+	if (p->reread || p->bad_utf8)
 		return;
-	for (c = v; *c; c++)
-		if ((unsigned char)*c >= 0x80)
+	for (i = 0; i < n; i++)
+		if ((unsigned char)v[i] >= 0x80)
 			break;
-	if (!*c)
+	if (i == n)
 		return;
 	p->high = 1;
-	if (!charset_utf8_valid(v, strlen(v)))
+	if (!charset_utf8_valid(v + i, n - i))
 		p->bad_utf8 = 1;
 }
 
@@ -327,7 +332,6 @@ static void links_put(struct links_parse *p, const char *ref, unsigned req)
 	memo = links_memo_find(l, ref, hash, key);
 	if (memo && memo->gen == l->gen)
 		return;         /* given before: kept, a repeat, or no URL */
-	links_note_bytes(p, ref);
 	if (url_base_resolve(p->base_set ? &p->base : &p->page, ref, &u) == 0) {
 		kept = links_store(l, u, req);
 		free(u);
@@ -473,7 +477,6 @@ static void links_base(struct links_parse *p, const char *href)
 	if (!href || p->base_seen)
 		return;
 	p->base_seen = 1;
-	links_note_bytes(p, href);
 	if (url_base_resolve(&p->page, href, &u))
 		return;
 	if (url_base_set(&p->base, u) == 0)
@@ -561,10 +564,13 @@ static int links_meta(struct links_parse *p, const char *const *atts)
 static int links_start(void *ud, const char *name, const char *const *atts)
 {
 	struct links_parse *p = ud;
+	const char *const *a;
 	const char *href;
 
 	if (p->l->nofollow && !(p->flags & LINKS_REQUISITES))
 		return 1;
+	for (a = atts; a[0]; a += 2)
+		links_note_span(p, a[1], strlen(a[1]));
 	if (p->flags & LINKS_REQUISITES)
 		embed_element(name, atts, links_embed, p);
 	switch (name[0]) {
@@ -603,6 +609,7 @@ static void links_style(void *ud, size_t off, size_t len)
 	struct links_parse *p = ud;
 	struct links *l = p->l;
 
+	links_note_span(p, p->doc + off, len);
 	if (!(p->flags & LINKS_REQUISITES) || l->nstyles >= SC_STYLES_MAX)
 		return;
 	l->styles[l->nstyles].off = off;
