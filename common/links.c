@@ -9,8 +9,8 @@
  *
  * The tokenizer reads bytes; a document is read as UTF-8 first, and read
  * again from its text converted to UTF-8 (common/charset.h, into l->markup)
- * only when a URL it gave held a byte past ASCII and the document is not
- * UTF-8: it declares another charset, or the URL is not valid UTF-8.
+ * only when a value it read held a byte past ASCII and the document is not
+ * UTF-8: it declares another charset, or the value is not valid UTF-8.
  */
 #include "common/links.h"
 #include "common/charset.h"

@@ -32,8 +32,9 @@
  * SC_CSS_MAX bytes each.  links_extract_css() does the same for a
  * stylesheet.
  *
- * Encodings: a document is read as UTF-8.  When a URL it gives holds bytes
- * past ASCII and the document declares another charset (<meta charset>, or
+ * Encodings: a document is read as UTF-8.  When a value the pass reads
+ * (the attributes of links and requisites, <style> text: the same whatever
+ * the flags) holds bytes past ASCII and the document declares another charset (<meta charset>, or
  * http-equiv Content-Type), or declares none and the bytes are not UTF-8,
  * its text is converted to UTF-8 (common/charset.h; windows-1252 when
  * nothing is declared, as browsers default) and read again.  A UTF-16
