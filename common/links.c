@@ -170,46 +170,59 @@ static uint32_t links_hash(const char *s)
 	return h;
 }
 
-/* The slot holding s (a link, or a requisite if req), or the empty slot
- * where it would go. */
-static struct links_slot *links_find(const struct links *l, const char *s,
-				     uint32_t hash, unsigned req)
+/*
+ * The two open-addressing tables (the URLs kept, and the memo of the
+ * references seen) share these: slots hold an offset into a text buffer, a
+ * hash, a key (which buffer, or the memo's key) and the generation that
+ * makes them current.
+ */
+
+/* Make room for one more entry in the table *slots of *n slots holding
+ * used entries: at most half full, doubled (and rehashed) as needed, never
+ * past max slots.  0, or -1 when it is full at max. */
+static int links_table_room(const struct links *l, struct links_slot **slots,
+			    size_t *n, size_t used, size_t max)
 {
-	size_t mask = l->nslots - 1, i = hash & mask;
+	struct links_slot *old = *slots;
+	size_t oldn = *n, i;
 
-	for (;;) {
-		struct links_slot *sl = &l->slots[i];
-
-		if (sl->gen != l->gen)
-			return sl;
-		if (sl->hash == hash && sl->req == req &&
-		    strcmp((req ? l->reqs.data : l->urls.data) + sl->off, s) == 0)
-			return sl;
-		i = (i + 1) & mask;
-	}
-}
-
-/* Keep the table at most half full; it never outgrows 2 * max slots. */
-static void links_grow(struct links *l)
-{
-	struct links_slot *old = l->slots;
-	size_t oldn = l->nslots, i;
-
-	if ((l->count + l->nreqs + 1) * 2 <= l->nslots)
-		return;
-	l->nslots = oldn ? oldn * 2 : LINKS_MIN_SLOTS;
-	l->slots = xcalloc(l->nslots, sizeof(*l->slots));
+	if ((used + 1) * 2 <= oldn)
+		return 0;
+	if (oldn >= max)
+		return -1;
+	*n = oldn ? oldn * 2 : LINKS_MIN_SLOTS;
+	*slots = xcalloc(*n, sizeof(**slots));
 	for (i = 0; i < oldn; i++) {
 		struct links_slot *sl;
 
 		if (old[i].gen != l->gen)
 			continue;
-		sl = &l->slots[old[i].hash & (l->nslots - 1)];
+		sl = &(*slots)[old[i].hash & (*n - 1)];
 		while (sl->gen == l->gen)
-			sl = sl + 1 < l->slots + l->nslots ? sl + 1 : l->slots;
+			sl = sl + 1 < *slots + *n ? sl + 1 : *slots;
 		*sl = old[i];
 	}
 	free(old);
+	return 0;
+}
+
+/* The slot of table slots (n of them) holding s with key, its text at
+ * base[key & 1] + off, or the empty slot where it would go. */
+static struct links_slot *links_table_find(const struct links *l, struct links_slot *slots,
+					   size_t n, const char *const base[2],
+					   const char *s, uint32_t hash, unsigned key)
+{
+	size_t mask = n - 1, i = hash & mask;
+
+	for (;; i = (i + 1) & mask) {
+		struct links_slot *sl = &slots[i];
+
+		if (sl->gen != l->gen)
+			return sl;
+		if (sl->hash == hash && sl->req == key &&
+		    strcmp(base[key & 1] + sl->off, s) == 0)
+			return sl;
+	}
 }
 
 /* Keep u (normal form) once: as a link, or a requisite when req.  1 when
@@ -218,13 +231,15 @@ static int links_store(struct links *l, const char *u, unsigned req)
 {
 	struct buf *b = req ? &l->reqs : &l->urls;
 	size_t *count = req ? &l->nreqs : &l->count;
+	const char *const base[2] = { l->urls.data, l->reqs.data };
 	struct links_slot *sl;
 	size_t off, n;
 	uint32_t hash;
 
-	links_grow(l);
+	/* it never outgrows 2 * max slots, so there is always room */
+	(void)links_table_room(l, &l->slots, &l->nslots, l->count + l->nreqs, SIZE_MAX);
 	hash = links_hash(u) ^ (req ? 0x9e3779b9u : 0);
-	sl = links_find(l, u, hash, req);
+	sl = links_table_find(l, l->slots, l->nslots, base, u, hash, req);
 	if (sl->gen == l->gen)
 		return 0;       /* seen */
 	n = strlen(u) + 1;
@@ -261,37 +276,11 @@ int links_keep(struct links *l, const char *u)
 static struct links_slot *links_memo_find(struct links *l, const char *ref,
 					  uint32_t hash, unsigned key)
 {
-	size_t mask, i;
+	const char *const base[2] = { l->memo.data, l->memo.data };
 
-	if ((l->nmemo + 1) * 2 > l->nmslots) {
-		struct links_slot *old = l->mslots;
-		size_t oldn = l->nmslots, k;
-
-		if (oldn >= LINKS_MEMO_SLOTS_MAX)
-			return NULL;
-		l->nmslots = oldn ? oldn * 2 : LINKS_MIN_SLOTS;
-		l->mslots = xcalloc(l->nmslots, sizeof(*l->mslots));
-		for (k = 0; k < oldn; k++) {
-			struct links_slot *sl;
-
-			if (old[k].gen != l->gen)
-				continue;
-			sl = &l->mslots[old[k].hash & (l->nmslots - 1)];
-			while (sl->gen == l->gen)
-				sl = sl + 1 < l->mslots + l->nmslots ? sl + 1 : l->mslots;
-			*sl = old[k];
-		}
-		free(old);
-	}
-	mask = l->nmslots - 1;
-	for (i = hash & mask;; i = (i + 1) & mask) {
-		struct links_slot *sl = &l->mslots[i];
-
-		if (sl->gen != l->gen)
-			return sl;
-		if (sl->hash == hash && sl->req == key && strcmp(l->memo.data + sl->off, ref) == 0)
-			return sl;
-	}
+	if (links_table_room(l, &l->mslots, &l->nmslots, l->nmemo, LINKS_MEMO_SLOTS_MAX))
+		return NULL;
+	return links_table_find(l, l->mslots, l->nmslots, base, ref, hash, key);
 }
 
 /*
