@@ -3,10 +3,15 @@
 #include "common/http.h"
 #include "common/warc.h"
 
+#include "common/log.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <libdeflate.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -211,6 +216,42 @@ int warcread_at(struct warcread *r, int fd, uint64_t off)
 	}
 	rc = inflate_member(r, in, got, &used, 0);
 	return rc == SC_EAGAIN ? SC_EINVAL : rc;
+}
+
+int warcread_map(const char *path, const unsigned char **map, size_t *len)
+{
+	struct stat st;
+	void *m;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*map = NULL;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		log_error("cannot read '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED) {
+		log_error("cannot map '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	*map = m;
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+void warcread_unmap(const unsigned char *map, size_t len)
+{
+	if (map)
+		munmap((void *)map, len);
 }
 
 int warc_str_is(const struct warc_str *s, const char *v)

@@ -70,6 +70,14 @@ int warcread_kind(const void *p, size_t n, size_t *size);
  */
 int warcread_at(struct warcread *r, int fd, uint64_t off);
 
+/*
+ * Map the file at path for reading, whole: *map and *len (NULL and 0 for an
+ * empty file), to be given back with warcread_unmap().  0, or -1 when it
+ * cannot be opened or mapped (logged, naming the file).
+ */
+int warcread_map(const char *path, const unsigned char **map, size_t *len);
+void warcread_unmap(const unsigned char *map, size_t len);
+
 /* The fields of a record, pointers into the inflated head (not NUL-ended:
  * each with its length; len 0 when absent). */
 struct warc_str {

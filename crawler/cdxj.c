@@ -154,42 +154,26 @@ static int index_file(const char *dir, const char *name, struct warcread *wr,
 		      struct cdxj_run *r, struct buf *line, struct cdxj_counts *n)
 {
 	char path[4096];
-	struct stat st;
 	const unsigned char *map;
+	size_t size;
 	uint64_t off = 0;
-	int fd, rc = 0;
+	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_error("cannot read '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (warcread_map(path, &map, &size))
 		return -1;
-	}
 	n->files++;
-	if (st.st_size == 0) {
-		close(fd);
-		return 0;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		log_error("cannot map '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	madvise((void *)map, (size_t)st.st_size, MADV_SEQUENTIAL);
-	while (off < (uint64_t)st.st_size) {
+	while (off < size) {
 		struct warc_fields f;
 		size_t used;
-		int kind = warcread_kind(map + off, (size_t)st.st_size - off, &used), mr;
+		int kind = warcread_kind(map + off, size - off, &used), mr;
 
 		if (kind == WARC_KIND_REQUEST || kind == WARC_KIND_WARCINFO) {
 			n->records++;   /* never indexed: not even inflated */
 			off += used;
 			continue;
 		}
-		mr = warcread_member(wr, map + off, (size_t)st.st_size - off, &used);
+		mr = warcread_member(wr, map + off, size - off, &used);
 
 		if (mr == 0 && warcread_fields(wr, &f) != 0)
 			mr = SC_EINVAL;
@@ -211,7 +195,7 @@ static int index_file(const char *dir, const char *name, struct warcread *wr,
 		off += used;
 	}
 	n->bytes += off;
-	munmap((void *)map, (size_t)st.st_size);
+	warcread_unmap(map, size);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/warc.h"
+#include "common/warcread.h"
 #include "crawler/items.h"
 #include "crawler/output.h"
 
@@ -154,29 +155,14 @@ static int record(struct exfrom *x, const char *name, uint64_t off)
 /* Every record of one WARC file; 0, or -1 on a write error. */
 static int one_file(struct exfrom *x, const char *path, const char *name)
 {
-	struct stat st;
-	unsigned char *map;
-	size_t off = 0, used;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	const unsigned char *map;
+	size_t off = 0, used, size;
+	int rc = 0;
 
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_error("cannot read '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (warcread_map(path, &map, &size))
 		return -1;
-	}
-	if (st.st_size == 0) {
-		close(fd);
-		return 0;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		log_error("cannot map '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	while (off < (size_t)st.st_size && rc >= 0) {
-		int m = member(x, map + off, (size_t)st.st_size - off, &used);
+	while (off < size && rc >= 0) {
+		int m = member(x, map + off, size - off, &used);
 
 		if (m < 0) {
 			log_warn("'%s': no whole gzip member at offset %zu: the rest is skipped",
@@ -187,7 +173,7 @@ static int one_file(struct exfrom *x, const char *path, const char *name)
 			x->skipped++;
 		off += used;
 	}
-	munmap(map, (size_t)st.st_size);
+	warcread_unmap(map, size);
 	return rc < 0 ? -1 : 0;
 }
 
